@@ -1,0 +1,80 @@
+# cyplink: two commands do all the set-up on a fresh machine with Python 3.11:
+#   make demo   - whole pipeline on a small synthetic population
+#   make test   - lint + unit + end-to-end + dbt tests + docs coverage + browser test
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+CYPLINK := $(BIN)/cyplink
+
+DEMO_SCALE ?= 0.02
+DEMO_SEED ?= 42
+DATA := data
+export CYPLINK_LANDING ?= $(DATA)/landing
+export CYPLINK_TRUTH ?= $(DATA)/truth
+export CYPLINK_WAREHOUSE ?= $(DATA)/warehouse.duckdb
+export CYPLINK_EXPORTS ?= $(DATA)/exports
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: help install demo test lint fmt unit docs report bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.synced  ## create .venv and install the locked dependencies
+
+demo: install  ## synthetic data -> linkage -> dbt build -> docs -> exports -> report
+	@time_start=$$(date +%s); \
+	$(CYPLINK) synth --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --landing $(CYPLINK_LANDING) --truth $(CYPLINK_TRUTH); \
+	$(CYPLINK) run --landing $(CYPLINK_LANDING) --warehouse $(CYPLINK_WAREHOUSE) --exports $(CYPLINK_EXPORTS); \
+	$(CYPLINK) evaluate --warehouse $(CYPLINK_WAREHOUSE) --truth $(CYPLINK_TRUTH); \
+	$(CYPLINK) docs --landing $(CYPLINK_LANDING) --warehouse $(CYPLINK_WAREHOUSE) --out $(DATA)/docs; \
+	$(CYPLINK) report --warehouse $(CYPLINK_WAREHOUSE) --out $(DATA)/report; \
+	echo; echo "cyplink demo finished in $$(( $$(date +%s) - time_start )) s"; \
+	echo "  warehouse : $(CYPLINK_WAREHOUSE)  (schemas linkage, staging, linked, marts, publication)"; \
+	echo "  exports   : $(CYPLINK_EXPORTS)/  (Parquet + CSV for BI tools)"; \
+	echo "  docs site : $(DATA)/docs/index.html"; \
+	echo "  report    : $(DATA)/report/index.html"; \
+	echo "  synthetic : landing $(CYPLINK_LANDING), truth $(CYPLINK_TRUTH)"
+
+lint: install  ## ruff (lint + format check) and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models macros tests analyses --processes 2
+
+fmt: install  ## apply ruff and sqlfluff fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix models macros tests analyses --processes 2
+
+unit: install  ## pytest without the end-to-end tests
+	$(BIN)/pytest -m "not e2e and not browser"
+
+test: install lint  ## everything CI runs: lint, pytest (unit + e2e with dbt build, docs coverage, browser)
+	$(BIN)/pytest
+
+docs: install  ## static dbt docs site (single HTML file) from the current warehouse
+	$(CYPLINK) docs --landing $(CYPLINK_LANDING) --warehouse $(CYPLINK_WAREHOUSE) --out $(DATA)/docs
+
+report: install  ## HTML report from the publication marts
+	$(CYPLINK) report --warehouse $(CYPLINK_WAREHOUSE) --out $(DATA)/report
+
+bench: install  ## benchmarks at scale 0.1 and 1.0 (figures go in BENCHMARKS.md)
+	$(BIN)/python -m cyplink.bench --out bench/out
+
+clean:  ## remove generated data and dbt output (keeps .venv)
+	rm -rf $(DATA) target logs bench/out test-artifacts

@@ -1,0 +1,1 @@
+"""Static HTML report read only from publication models."""
