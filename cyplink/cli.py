@@ -61,9 +61,31 @@ _register()
 
 
 def entrypoint() -> None:
-    """Run the app, turning expected failures into a single clear line."""
+    """Run the app; usage errors and expected failures print one line each.
+
+    Usage errors (unknown option, bad value) exit 2, like Click; expected failures
+    (CyplinkError) exit 1; anything else is a bug and keeps its traceback.
+    """
+    # Typer vendors Click; its exception classes are only reachable here.
+    from typer import Abort
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as error:
+        typer.echo(error.ctx.get_help() if error.ctx else "")
+        sys.exit(0)
+    except UsageError as error:
+        command = error.ctx.command_path if error.ctx else "cyplink"
+        typer.secho(f"error: {error.format_message()} (try '{command} --help')", fg="red", err=True)
+        sys.exit(2)
+    except ClickException as error:
+        typer.secho(f"error: {error.format_message()}", fg="red", err=True)
+        sys.exit(error.exit_code)
+    except Abort:
+        typer.secho("error: aborted", fg="red", err=True)
+        sys.exit(130)
     except CyplinkError as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {error}", fg="red", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

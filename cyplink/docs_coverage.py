@@ -32,7 +32,8 @@ def _nodes(manifest: dict) -> dict[str, dict]:
         uid: node
         for uid, node in nodes.items()
         if node.get("resource_type") in CHECKED_RESOURCE_TYPES
-        and node.get("package_name") == manifest["metadata"].get("project_name", node.get("package_name"))
+        and node.get("package_name")
+        == manifest["metadata"].get("project_name", node.get("package_name"))
     }
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 EXPORTED_SCHEMAS = ("publication", "marts")
 
 
-def export_tables(warehouse: Path, out_dir: Path, schemas: tuple[str, ...] = EXPORTED_SCHEMAS) -> list[Path]:
+def export_tables(
+    warehouse: Path, out_dir: Path, schemas: tuple[str, ...] = EXPORTED_SCHEMAS
+) -> list[Path]:
     """Write every table of the given schemas as `<schema>/<table>.parquet` (+ .csv for publication).
 
     Returns the files written. The warehouse is opened read-only so an export can run

@@ -50,9 +50,10 @@ def docs(
     out: Path = typer.Option(Path("data/docs"), "--out", help="Folder for the static docs site."),
 ) -> None:
     """Generate the dbt docs site as one static HTML file that opens without a server."""
+    import os
     import shutil
 
-    target = PROJECT_ROOT / "target"
+    target = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target")
     run_dbt(["docs", "generate", "--static"], landing=landing, warehouse=warehouse)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(target / "static_index.html", out / "index.html")

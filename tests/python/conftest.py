@@ -1,0 +1,67 @@
+"""Shared fixtures: one tiny synthetic landing set, linked and built once per session.
+
+End-to-end tests (marked `e2e`) share `pipeline`, which runs what `make demo` runs —
+synth, link, dbt build, docs generate, exports — into a temporary folder, so the suite
+never touches `data/` or the project's `target/`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+E2E_SCALE = float(os.environ.get("CYPLINK_TEST_SCALE", "0.005"))
+E2E_SEED = 20261126
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Where the session's end-to-end run put everything."""
+
+    root: Path
+    landing: Path
+    truth: Path
+    warehouse: Path
+    exports: Path
+    target: Path
+    docs: Path
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    """Synthesise, link, build and document a tiny population once for all e2e tests."""
+    from cyplink.pipeline_cli import build, docs
+    from linkage.cli import link
+    from synthetic.cli import synth
+
+    root = tmp_path_factory.mktemp("e2e")
+    run = Pipeline(
+        root=root,
+        landing=root / "landing",
+        truth=root / "truth",
+        warehouse=root / "warehouse.duckdb",
+        exports=root / "exports",
+        target=root / "target",
+        docs=root / "docs",
+    )
+    saved = {k: os.environ.get(k) for k in ("DBT_TARGET_PATH", "CYPLINK_SECRET_FILE")}
+    os.environ["DBT_TARGET_PATH"] = str(run.target)
+    key = root / "test_secret.key"
+    key.write_bytes(b"cyplink-test-key-not-secret-0123456789abcdef")
+    os.environ["CYPLINK_SECRET_FILE"] = str(key)
+    try:
+        synth(scale=E2E_SCALE, seed=E2E_SEED, landing=run.landing, truth=run.truth)
+        link(landing=run.landing, warehouse=run.warehouse, secret_file=key)
+        build(landing=run.landing, warehouse=run.warehouse, exports=run.exports, select=None)
+        docs(landing=run.landing, warehouse=run.warehouse, out=run.docs)
+        yield run
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
