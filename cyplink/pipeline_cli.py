@@ -34,8 +34,10 @@ def build(
 ) -> None:
     """Run `dbt build` (seeds, models, tests) and export marts and publication tables."""
     from cyplink.exports import export_tables
+    from cyplink.ingest import run_ingest
 
     _require_landing(landing)
+    typer.echo(run_ingest(landing, warehouse))
     args = ["build"]
     if select:
         args += ["--select", select]

@@ -38,7 +38,9 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
 )
 ALL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
-DOB_PARSE_SQL = "coalesce(try_strptime(trim({col}), '%Y-%m-%d'), try_strptime(trim({col}), '%d/%m/%Y'))::date"
+DOB_PARSE_SQL = (
+    "coalesce(try_strptime(trim({col}), '%Y-%m-%d'), try_strptime(trim({col}), '%d/%m/%Y'))::date"
+)
 """Both contract date formats; anything else is unreadable."""
 
 RAW_TABLE = "raw_identifiers"
@@ -115,7 +117,8 @@ def read_file(
     if missing:
         raise InputFileError(
             path,
-            f"missing required column(s) {', '.join(missing)}; found {', '.join(by_lower) or 'none'}",
+            f"missing required column(s) {', '.join(missing)}; "
+            f"found {', '.join(by_lower) or 'none'}",
             column=missing[0],
             expected=f"columns {', '.join(ALL_COLUMNS)} (any case, any order)",
         )

@@ -1,0 +1,238 @@
+"""Cluster record keys into people without chaining twins and siblings together.
+
+Decisions:
+
+- Nodes are record keys (`source_system, provider_code, source_record_id`): the
+  rows of one key are one record by definition, so the person key holds each key
+  exactly once.
+- Edges are (a) deterministic: the two records share a valid NHS number or UPN
+  and their dates of birth agree, allowing a day/month transposition or one typed
+  digit; (b) probabilistic: Splink match probability at or above the threshold.
+- Connected components are computed set-based (scipy sparse graph).
+- Then a constraint: a person holds at most one valid NHS number and at most one
+  permanent UPN. Twins and siblings share surname, address and sometimes date of
+  birth, and a record without names or numbers (an SUS or MHSDS record with a
+  missing NHS number, say) can score highly against both twins and bridge them.
+  Components that break the constraint (a small minority) are re-clustered by
+  adding their edges strongest first (deterministic before probabilistic), and
+  skipping any edge that would join two groups holding different NHS numbers or
+  different permanent UPNs. The weaker bridging edge is the one dropped.
+- Each record's `match_probability` is its strongest edge inside its final
+  cluster, and `link_method` is that edge's kind: `deterministic_nhs`,
+  `deterministic_upn`, `probabilistic`, or `unlinked` for a cluster of one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+DOB_COMPATIBLE_SQL = """(
+    l.dob = r.dob or l.dob is null or r.dob is null
+    or (year(l.dob) = year(r.dob) and month(l.dob) = day(r.dob) and day(l.dob) = month(r.dob))
+    or levenshtein(l.dob_str, r.dob_str) <= 1
+)"""
+
+METHOD_PRIORITY = {"deterministic_nhs": 1, "deterministic_upn": 2, "probabilistic": 3}
+
+EDGES_SQL = f"""
+create or replace table edges as
+with deterministic_nhs as (
+    select distinct l.key_id as key_a, r.key_id as key_b, 1.0::double as p,
+        'deterministic_nhs' as method
+    from link_rows as l
+    inner join link_rows as r on l.nhs_number = r.nhs_number and l.key_id < r.key_id
+    where {DOB_COMPATIBLE_SQL}
+),
+deterministic_upn as (
+    select distinct l.key_id as key_a, r.key_id as key_b, 1.0::double as p,
+        'deterministic_upn' as method
+    from link_rows as l
+    inner join link_rows as r on l.upn = r.upn and l.key_id < r.key_id
+    where {DOB_COMPATIBLE_SQL}
+),
+probabilistic as (
+    select least(key_id_l, key_id_r) as key_a, greatest(key_id_l, key_id_r) as key_b,
+        match_probability as p, 'probabilistic' as method
+    from scored_pairs
+    where match_probability >= $threshold and key_id_l != key_id_r
+),
+stacked as (
+    select * from deterministic_nhs
+    union all select * from deterministic_upn
+    union all select * from probabilistic
+),
+final as (
+    select key_a, key_b, max(p) as p,
+        arg_min(method, case method when 'deterministic_nhs' then 1
+            when 'deterministic_upn' then 2 else 3 end) as method
+    from stacked
+    group by key_a, key_b
+)
+select * from final
+"""
+
+KEY_IDENTIFIERS_SQL = """
+select key_id,
+    coalesce(list(distinct nhs_number) filter (where nhs_number is not null), []) as nhs,
+    coalesce(list(distinct upn) filter (where upn is not null and not upn_is_temporary), [])
+        as upn
+from link_rows
+where key_id in (select key_id from conflict_keys)
+group by key_id
+"""
+
+
+@dataclass
+class ClusterStats:
+    """Counts for the run log."""
+
+    edges: int = 0
+    components: int = 0
+    conflicted_components: int = 0
+    rejected_edges: int = 0
+    clusters: int = 0
+
+
+class _Groups:
+    """Union-find whose roots carry the NHS numbers and UPNs of their members."""
+
+    def __init__(self, nhs: dict[int, frozenset[str]], upn: dict[int, frozenset[str]]) -> None:
+        self.parent: dict[int, int] = {}
+        self.nhs = dict(nhs)
+        self.upn = dict(upn)
+
+    def find(self, node: int) -> int:
+        parent = self.parent.setdefault(node, node)
+        if parent == node:
+            return node
+        root = self.find(parent)
+        self.parent[node] = root
+        return root
+
+    def try_union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        nhs_a, nhs_b = self.nhs.get(ra, frozenset()), self.nhs.get(rb, frozenset())
+        upn_a, upn_b = self.upn.get(ra, frozenset()), self.upn.get(rb, frozenset())
+        if nhs_a and nhs_b and nhs_a.isdisjoint(nhs_b):
+            return False
+        if upn_a and upn_b and upn_a.isdisjoint(upn_b):
+            return False
+        root, child = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[child] = root
+        self.nhs[root] = nhs_a | nhs_b
+        self.upn[root] = upn_a | upn_b
+        return True
+
+
+def _resolve_conflicts(edges: pd.DataFrame, ids: pd.DataFrame) -> tuple[dict[int, int], int]:
+    """Constrained greedy clustering of the conflicted components' edges."""
+    nhs = {int(k): frozenset(v) for k, v in zip(ids.key_id, ids.nhs, strict=True) if len(v)}
+    upn = {int(k): frozenset(v) for k, v in zip(ids.key_id, ids.upn, strict=True) if len(v)}
+    groups = _Groups(nhs, upn)
+    rejected = 0
+    for a, b in zip(edges.key_a.to_numpy(), edges.key_b.to_numpy(), strict=True):
+        if not groups.try_union(int(a), int(b)):
+            rejected += 1
+    return {int(k): groups.find(int(k)) for k in ids.key_id}, rejected
+
+
+def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> ClusterStats:
+    """Build `clusters(key_id, cluster_id)` and `key_links(key_id, match_probability,
+    link_method)` from `link_rows`, `scored_pairs` and `record_keys`."""
+    stats = ClusterStats()
+    con.execute(EDGES_SQL, {"threshold": threshold})
+    n_keys = int(con.execute("select max(key_id) from record_keys").fetchall()[0][0] or 0)
+    edge_arrays = con.execute("select key_a, key_b from edges").fetchnumpy()
+    key_a = np.asarray(edge_arrays["key_a"], dtype=np.int64)
+    key_b = np.asarray(edge_arrays["key_b"], dtype=np.int64)
+    stats.edges = len(key_a)
+    graph = coo_matrix(
+        (np.ones(len(key_a), dtype=np.int8), (key_a, key_b)), shape=(n_keys + 1, n_keys + 1)
+    )
+    stats.components, labels = connected_components(graph, directed=False)
+    components = pd.DataFrame({"key_id": np.arange(1, n_keys + 1), "comp": labels[1:]})
+    con.register("_components", components)
+    con.execute("create or replace table components as select * from _components")
+    con.unregister("_components")
+
+    con.execute(
+        """
+        create or replace table conflict_keys as
+        with ids as (
+            select components.comp, link_rows.nhs_number,
+                case when not link_rows.upn_is_temporary then link_rows.upn end as upn
+            from link_rows inner join components on components.key_id = link_rows.key_id
+        ),
+        bad as (
+            select comp from ids group by comp
+            having count(distinct nhs_number) > 1 or count(distinct upn) > 1
+        )
+        select components.key_id, components.comp
+        from components inner join bad on bad.comp = components.comp
+        """
+    )
+    stats.conflicted_components = int(
+        con.execute("select count(distinct comp) from conflict_keys").fetchall()[0][0]
+    )
+    con.execute(
+        "create or replace table clusters as select key_id, comp as cluster_id from components"
+    )
+    if stats.conflicted_components:
+        conflict_edges = con.execute(
+            """
+            select edges.key_a, edges.key_b from edges
+            inner join conflict_keys on conflict_keys.key_id = edges.key_a
+            order by edges.p desc,
+                case edges.method when 'deterministic_nhs' then 1
+                    when 'deterministic_upn' then 2 else 3 end,
+                edges.key_a, edges.key_b
+            """
+        ).fetchdf()
+        ids = con.execute(KEY_IDENTIFIERS_SQL).fetchdf()
+        roots, stats.rejected_edges = _resolve_conflicts(conflict_edges, ids)
+        offset = int(labels.max()) + 1
+        relabel = pd.DataFrame(
+            {"key_id": list(roots), "cluster_id": [offset + root for root in roots.values()]}
+        )
+        con.register("_relabel", relabel)
+        con.execute(
+            "update clusters set cluster_id = _relabel.cluster_id from _relabel "
+            "where clusters.key_id = _relabel.key_id"
+        )
+        con.unregister("_relabel")
+    stats.clusters = int(
+        con.execute("select count(distinct cluster_id) from clusters").fetchall()[0][0]
+    )
+    con.execute(
+        """
+        create or replace table key_links as
+        with kept as (
+            select edges.* from edges
+            inner join clusters as ca on ca.key_id = edges.key_a
+            inner join clusters as cb on cb.key_id = edges.key_b
+            where ca.cluster_id = cb.cluster_id
+        ),
+        ends as (
+            select key_a as key_id, p, method from kept
+            union all select key_b, p, method from kept
+        ),
+        best as (
+            select key_id, max(p) as match_probability,
+                arg_max(method, (p, case method when 'deterministic_nhs' then 3
+                    when 'deterministic_upn' then 2 else 1 end)) as link_method
+            from ends group by key_id
+        )
+        select clusters.key_id, best.match_probability,
+            coalesce(best.link_method, 'unlinked') as link_method
+        from clusters left join best on best.key_id = clusters.key_id
+        """
+    )
+    return stats

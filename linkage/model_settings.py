@@ -1,0 +1,324 @@
+"""The linkage model as data: run parameters and the Splink settings dictionary.
+
+Everything the model depends on lives here (and in `settings/name_variants.csv`),
+so a run log can record it and a reviewer can read it in one place. Each
+comparison's docstring-style comment explains why its levels are what they are.
+
+Model decisions:
+
+- One model over all sources (`dedupe_only` over the stacked, standardised rows
+  of every source), so within-source duplicates and cross-source links are found
+  together and all sources share one set of parameters.
+- Comparisons: NHS number and UPN (exact or not: typos are caught by the check
+  digit before linkage, and disagreeing valid numbers are strong evidence of two
+  people — the thing that keeps twins apart); first forename and surname with
+  term-frequency adjustment on exact agreement (a match on a rare name is worth
+  more than on a common one); date of birth allowing day/month transposition and
+  single-digit errors; sex; postcode at full / sector / district level (children
+  move, so partial agreement is still evidence).
+- Blocking: every pair that shares a valid NHS number or UPN, plus pairs sharing
+  date of birth and one other identifier (surname, first forename, postcode), plus
+  full name, plus surname + postcode, so a true pair is reachable when any one of
+  date of birth, name or postcode is wrong. Each rule is selective (no rule on date
+  of birth alone) so comparisons stay near-linear in the number of records.
+- Training: u by random sampling (seeded); EM in two sessions, one blocked on
+  date of birth + postcode (estimates names, sex, NHS number, UPN) and one on NHS
+  number (estimates names, date of birth, sex, postcode); the prior from
+  deterministic rules with an assumed recall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LinkageParameters:
+    """Run parameters; their hash keys the run log."""
+
+    link_threshold_probability: float = 0.99
+    """Pairs at or above this probability become links (before conflict checks)."""
+    predict_floor_match_weight: float = -5.0
+    """Scored pairs below this weight are dropped straight away (they never link)."""
+    seed: int = 42
+    u_max_pairs: float = 1e7
+    u_num_chunks: int = 10
+    em_max_pairs: float = 1e6
+    em_max_iterations: int = 20
+    prior_recall: float = 0.8
+    """Assumed recall of the deterministic rules used to estimate the prior."""
+    memory_limit: str = "6GB"
+    threads: int = 2
+    em_blocking_rules: tuple[str, ...] = (
+        "l.dob = r.dob and l.postcode = r.postcode",
+        "l.nhs_number = r.nhs_number",
+    )
+    prior_rules: tuple[str, ...] = (
+        "l.nhs_number = r.nhs_number",
+        "l.upn = r.upn and l.upn_is_temporary = false",
+        "l.dob = r.dob and l.surname_compact = r.surname_compact and l.forename1 = r.forename1",
+    )
+    blocking_rules: tuple[str, ...] = (
+        "l.nhs_number = r.nhs_number",
+        "l.upn = r.upn",
+        "l.dob = r.dob and l.surname_compact = r.surname_compact",
+        "l.dob = r.dob and l.forename1 = r.forename1",
+        "l.dob = r.dob and l.postcode = r.postcode",
+        "l.forename1_canon = r.forename1_canon and l.surname_compact = r.surname_compact",
+        "l.surname_compact = r.surname_compact and l.postcode = r.postcode",
+        "l.dob_year = r.dob_year and l.forename1 = r.forename1 and l.postcode = r.postcode",
+    )
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict (for the run log)."""
+        return asdict(self)
+
+
+def _null(col: str) -> dict[str, Any]:
+    return {
+        "sql_condition": f"{col}_l is null or {col}_r is null",
+        "label_for_charts": "null",
+        "is_null_level": True,
+    }
+
+
+def _else() -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "all other comparisons"}
+
+
+def nhs_number_comparison() -> dict[str, Any]:
+    """Valid NHS numbers agree, or disagree (a strong sign of two different people)."""
+    return {
+        "output_column_name": "nhs_number",
+        "comparison_description": "valid NHS number: exact agreement",
+        "comparison_levels": [
+            _null("nhs_number"),
+            {"sql_condition": "nhs_number_l = nhs_number_r", "label_for_charts": "exact"},
+            _else(),
+        ],
+    }
+
+
+def upn_comparison() -> dict[str, Any]:
+    """Valid UPNs agree, or disagree; a permanent/temporary pair is treated as unknown,
+    since a pupil's temporary UPN is replaced by a permanent one."""
+    return {
+        "output_column_name": "upn",
+        "comparison_description": "valid UPN: exact agreement",
+        "comparison_levels": [
+            {
+                "sql_condition": "upn_l is null or upn_r is null "
+                "or upn_is_temporary_l != upn_is_temporary_r",
+                "label_for_charts": "null",
+                "is_null_level": True,
+            },
+            {"sql_condition": "upn_l = upn_r", "label_for_charts": "exact"},
+            _else(),
+        ],
+    }
+
+
+def forename_comparison() -> dict[str, Any]:
+    """First forename: exact (term-frequency adjusted), nickname/variant, appears among
+    the other record's forenames (middle name used as first), Jaro-Winkler bands, then
+    forename recorded as surname (a swap)."""
+    return {
+        "output_column_name": "forename",
+        "comparison_description": "first forename",
+        "comparison_levels": [
+            _null("forename1"),
+            {
+                "sql_condition": "forename1_l = forename1_r",
+                "label_for_charts": "exact",
+                "tf_adjustment_column": "forename1",
+                "tf_adjustment_weight": 1.0,
+            },
+            {
+                "sql_condition": "forename1_canon_l = forename1_canon_r",
+                "label_for_charts": "nickname or spelling variant",
+            },
+            {
+                "sql_condition": "list_contains(forename_parts_r, forename1_l) "
+                "or list_contains(forename_parts_l, forename1_r)",
+                "label_for_charts": "among the other's forenames",
+            },
+            {
+                "sql_condition": "jaro_winkler_similarity(forename1_l, forename1_r) >= 0.92",
+                "label_for_charts": "jaro-winkler >= 0.92",
+            },
+            {
+                "sql_condition": "jaro_winkler_similarity(forename1_l, forename1_r) >= 0.8",
+                "label_for_charts": "jaro-winkler >= 0.8",
+            },
+            {
+                "sql_condition": "forename1_l = surname_compact_r "
+                "or forename1_r = surname_compact_l",
+                "label_for_charts": "forename and surname swapped",
+            },
+            _else(),
+        ],
+    }
+
+
+def surname_comparison() -> dict[str, Any]:
+    """Surname: exact (term-frequency adjusted), shares a part of a hyphenated or
+    double-barrelled name (one part dropped, a common recording difference),
+    Jaro-Winkler bands, then surname recorded as forename (a swap)."""
+    return {
+        "output_column_name": "surname",
+        "comparison_description": "surname",
+        "comparison_levels": [
+            _null("surname_compact"),
+            {
+                "sql_condition": "surname_compact_l = surname_compact_r",
+                "label_for_charts": "exact",
+                "tf_adjustment_column": "surname_compact",
+                "tf_adjustment_weight": 1.0,
+            },
+            {
+                "sql_condition": "list_has_any(surname_parts_l, surname_parts_r)",
+                "label_for_charts": "shares a part",
+            },
+            {
+                "sql_condition": "jaro_winkler_similarity(surname_compact_l, surname_compact_r)"
+                " >= 0.92",
+                "label_for_charts": "jaro-winkler >= 0.92",
+            },
+            {
+                "sql_condition": "jaro_winkler_similarity(surname_compact_l, surname_compact_r)"
+                " >= 0.8",
+                "label_for_charts": "jaro-winkler >= 0.8",
+            },
+            {
+                "sql_condition": "surname_compact_l = forename1_r "
+                "or surname_compact_r = forename1_l",
+                "label_for_charts": "forename and surname swapped",
+            },
+            _else(),
+        ],
+    }
+
+
+def dob_comparison() -> dict[str, Any]:
+    """Date of birth: exact, day and month transposed (American-style entry), within
+    three days, one character different or the year out by one (a typed digit), two
+    characters different, else."""
+    return {
+        "output_column_name": "dob",
+        "comparison_description": "date of birth",
+        "comparison_levels": [
+            _null("dob"),
+            {"sql_condition": "dob_l = dob_r", "label_for_charts": "exact"},
+            {
+                "sql_condition": "year(dob_l) = year(dob_r) and month(dob_l) = day(dob_r) "
+                "and day(dob_l) = month(dob_r)",
+                "label_for_charts": "day and month transposed",
+            },
+            {
+                "sql_condition": "abs(date_diff('day', dob_l, dob_r)) <= 3",
+                "label_for_charts": "within 3 days",
+            },
+            {
+                "sql_condition": "levenshtein(dob_str_l, dob_str_r) <= 1 "
+                "or (abs(year(dob_l) - year(dob_r)) = 1 and month(dob_l) = month(dob_r) "
+                "and day(dob_l) = day(dob_r))",
+                "label_for_charts": "one character different or year +/- 1",
+            },
+            {
+                "sql_condition": "levenshtein(dob_str_l, dob_str_r) <= 2",
+                "label_for_charts": "two characters different",
+            },
+            _else(),
+        ],
+    }
+
+
+def sex_comparison() -> dict[str, Any]:
+    """Sex agrees or not (unknown is null, so it is neither evidence for nor against)."""
+    return {
+        "output_column_name": "sex",
+        "comparison_description": "sex",
+        "comparison_levels": [
+            _null("sex"),
+            {"sql_condition": "sex_l = sex_r", "label_for_charts": "exact"},
+            _else(),
+        ],
+    }
+
+
+def postcode_comparison() -> dict[str, Any]:
+    """Postcode: full (term-frequency adjusted: many children share a care home or
+    block of flats), sector, district, else. Children move, so disagreement is weak
+    evidence, which EM learns from the data."""
+    return {
+        "output_column_name": "postcode",
+        "comparison_description": "postcode",
+        "comparison_levels": [
+            _null("postcode"),
+            {
+                "sql_condition": "postcode_l = postcode_r",
+                "label_for_charts": "exact",
+                "tf_adjustment_column": "postcode",
+                "tf_adjustment_weight": 1.0,
+            },
+            {
+                "sql_condition": "postcode_sector_l = postcode_sector_r",
+                "label_for_charts": "sector",
+            },
+            {
+                "sql_condition": "postcode_district_l = postcode_district_r",
+                "label_for_charts": "district",
+            },
+            _else(),
+        ],
+    }
+
+
+MODEL_COLUMNS: tuple[str, ...] = (
+    "unique_id",
+    "key_id",
+    "source_system",
+    "nhs_number",
+    "upn",
+    "upn_is_temporary",
+    "forename1",
+    "forename1_canon",
+    "forename_parts",
+    "surname_compact",
+    "surname_parts",
+    "dob",
+    "dob_str",
+    "dob_year",
+    "sex",
+    "postcode",
+    "postcode_sector",
+    "postcode_district",
+)
+"""Columns of the table the Splink model reads (`link_rows`)."""
+
+
+def splink_settings(params: LinkageParameters) -> dict[str, Any]:
+    """The Splink settings dictionary for the cyplink model."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": [
+            nhs_number_comparison(),
+            upn_comparison(),
+            forename_comparison(),
+            surname_comparison(),
+            dob_comparison(),
+            sex_comparison(),
+            postcode_comparison(),
+        ],
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": rule} for rule in params.blocking_rules
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": ["key_id"],
+        "max_iterations": params.em_max_iterations,
+        "em_convergence": 0.0001,
+    }

@@ -1,0 +1,55 @@
+with
+
+results as (
+
+    select * from {{ ref('base_attainment__ks4') }}
+    where len(dq_errors) = 0
+
+),
+
+person_key as (
+
+    select
+        provider_code,
+        source_record_id,
+        person_id
+    from {{ source('linkage', 'person_key') }}
+    where source_system = 'school_census'
+
+),
+
+ranked as (
+
+    -- one KS4 result per pupil per year; a resent file keeps the latest row
+    select
+        *,
+        row_number() over (
+            partition by la_code, upn, coalesce(academic_year, collection_year)
+            order by collection_year desc, source_file desc, source_row_number desc
+        ) as row_rank
+    from results
+
+),
+
+final as (
+
+    select
+        person_key.person_id,
+        ranked.la_code,
+        ranked.collection_year,
+        coalesce(ranked.academic_year, ranked.collection_year) as ks4_year,
+        ranked.laestab,
+        case when ranked.attainment8_score between 0 and 90 then ranked.attainment8_score end as attainment8_score,
+        cast(ranked.basics_grade4_english_maths as integer) as basics_grade4_english_maths,
+        ranked.source_file,
+        ranked.source_row_number
+    from ranked
+    left join person_key
+        on
+            ranked.la_code = person_key.provider_code
+            and ranked.upn = person_key.source_record_id
+    where ranked.row_rank = 1
+
+)
+
+select * from final

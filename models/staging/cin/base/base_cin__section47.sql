@@ -1,0 +1,5 @@
+{{ config(materialized='table') }}
+
+-- depends_on: {{ ref('cin_codes') }}
+
+{{ landing_base('cin', 'section47') }}

@@ -1,0 +1,91 @@
+{{ config(materialized='table') }}
+
+{#-
+    Every landing row or file that did not load, with where and why: one row per failed
+    check of a row (a row failing two checks appears twice), plus one row per file that
+    could not be read at all.
+-#}
+
+with
+
+{% for landing_table, base_model, stg_model in staging_inventory() %}
+{{ base_model }} as (
+
+    select *
+    from {{ ref(base_model) }}
+    where len(dq_errors) > 0
+
+),
+
+{% endfor %}
+failed_rows as (
+
+    {%- for landing_table, base_model, stg_model in staging_inventory() %}
+    select * from {{ base_model }}
+    {%- if not loop.last %}
+    union all by name
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+row_errors as (
+
+    select
+        'row' as quarantine_level,
+        landing_table,
+        source_file,
+        source_row_number,
+        la_code,
+        cast(collection_year as integer) as collection_year,
+        unnest(dq_errors, recursive := true)
+    from failed_rows
+
+),
+
+rejected_files as (
+
+    select
+        'file' as quarantine_level,
+        landing_table,
+        source_file,
+        cast(null as bigint) as source_row_number,
+        regexp_extract(source_file, '/(E[0-9]{8})/', 1) as la_code,
+        try_cast(regexp_extract(source_file, '/(E[0-9]{8})/([0-9]{4})', 2) as integer) as collection_year,
+        nullif(array_to_string(missing_required_columns, ', '), '') as column_name,
+        cast(null as varchar) as value,
+        message as reason
+    from {{ ref('stg_landing__files') }}
+    where file_status = 'rejected'
+
+),
+
+final as (
+
+    select
+        quarantine_level,
+        landing_table,
+        source_file,
+        source_row_number,
+        nullif(la_code, '') as la_code,
+        collection_year,
+        column_name,
+        value,
+        reason
+    from row_errors
+    union all
+    select
+        quarantine_level,
+        landing_table,
+        source_file,
+        source_row_number,
+        nullif(la_code, '') as la_code,
+        collection_year,
+        column_name,
+        value,
+        reason
+    from rejected_files
+
+)
+
+select * from final

@@ -1,0 +1,3 @@
+{{ config(materialized='table') }}
+
+{{ landing_base('mhsds', 'referrals') }}

@@ -1,0 +1,6 @@
+{{ config(materialized='table') }}
+
+-- depends_on: {{ ref('ethnicity_codes') }}
+-- depends_on: {{ ref('school_census_codes') }}
+
+{{ landing_base('school_census', 'pupilonroll') }}

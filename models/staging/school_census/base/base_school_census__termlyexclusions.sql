@@ -1,0 +1,5 @@
+{{ config(materialized='table') }}
+
+-- depends_on: {{ ref('school_census_codes') }}
+
+{{ landing_base('school_census', 'termlyexclusions') }}

@@ -1,0 +1,60 @@
+with
+
+exclusions as (
+
+    select * from {{ ref('base_school_census__termlyexclusions') }}
+    where len(dq_errors) = 0
+
+),
+
+person_key as (
+
+    select
+        provider_code,
+        source_record_id,
+        person_id
+    from {{ source('linkage', 'person_key') }}
+    where source_system = 'school_census'
+
+),
+
+ranked as (
+
+    -- the same exclusion reported in two extracts keeps the latest
+    select
+        *,
+        row_number() over (
+            partition by la_code, upn, laestab, exclusion_start_date, exclusion_category
+            order by census_year desc, source_file desc, source_row_number desc
+        ) as row_rank
+    from exclusions
+
+),
+
+final as (
+
+    select
+        person_key.person_id,
+        ranked.la_code,
+        cast(ranked.census_year as integer) as census_year,
+        ranked.census_term,
+        ranked.laestab,
+        ranked.exclusion_start_date,
+        ranked.exclusion_sessions,
+        ranked.exclusion_category,
+        {{ cyplink_decode('school_census_codes', 'EXCLUSION_CATEGORY', 'ranked.exclusion_category') }}
+            as exclusion_category_description,
+        ranked.exclusion_reason,
+        ranked.exclusion_category = 'PERM' as is_permanent,
+        ranked.source_file,
+        ranked.source_row_number
+    from ranked
+    left join person_key
+        on
+            ranked.la_code = person_key.provider_code
+            and ranked.upn = person_key.source_record_id
+    where ranked.row_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,5 @@
+{{ config(materialized='table') }}
+
+-- depends_on: {{ ref('ssda903_codes') }}
+
+{{ landing_base('ssda903', 'uasc') }}

@@ -1,0 +1,59 @@
+with
+
+source_rows as (
+
+    select * from {{ ref('base_ssda903__ad1') }}
+    where len(dq_errors) = 0
+
+),
+
+person_key as (
+
+    select
+        provider_code,
+        source_record_id,
+        person_id
+    from {{ source('linkage', 'person_key') }}
+    where source_system = 'csc'
+
+),
+
+ranked as (
+
+    -- one adoption row per child per return
+    select
+        *,
+        row_number() over (
+            partition by la_code, collection_year, la_child_id
+            order by collection_year desc, source_file desc, source_row_number desc
+        ) as row_rank
+    from source_rows
+
+),
+
+final as (
+
+    select
+        person_key.person_id,
+        ranked.la_code,
+        ranked.la_child_id,
+        ranked.collection_year,
+        ranked.date_should_be_placed,
+        ranked.date_matched,
+        cast(ranked.adopted_by_foster_carer as integer) as adopted_by_foster_carer,
+        ranked.number_of_adopters,
+        ranked.sex_of_adopters,
+        ranked.legal_status_of_adopters,
+        cast(date_trunc('month', ranked.date_of_birth) as date) as birth_month,
+        ranked.source_file,
+        ranked.source_row_number
+    from ranked
+    left join person_key
+        on
+            ranked.la_code = person_key.provider_code
+            and ranked.la_child_id = person_key.source_record_id
+    where ranked.row_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,5 @@
+{{ config(materialized='table') }}
+
+-- depends_on: {{ ref('nhs_codes') }}
+
+{{ landing_base('sus', 'op') }}

@@ -1,0 +1,446 @@
+"""Periods of care and their episodes (903 semantics), calibrated per borough.
+
+A period of care is a run of chained episodes: the first starts with RNE S, each later
+one starts the day the previous ended with REC X1. Changes inside a period are legal
+status changes (RNE L), placement changes (P, T) or both (B). Short breaks (LS V3) are
+separate single-episode periods for a few disabled children.
+
+Calibration: entry into care is a person-level draw with probability
+`c[la] * w[ethnic group, sex] * g[la, entry year]`; `c` and `g` are solved in a few
+vectorised passes so that the count looked after at 31 March matches the published
+count (times the scale) in each borough and year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthetic.areas import AREAS, cla_target, stability_target
+from synthetic.calendar import NEVER, add_years, age_years, collection_year, day, year_end
+from synthetic.params import Params
+from synthetic.population import GROUP_MIX, GROUPS, la_at, resident_mask
+from synthetic.rng import component_rng
+
+LAST_DAY = day(2025, 3, 31)
+AGE_BANDS = ("<1", "1-4", "5-9", "10-15", "16+")
+BAND_LIMITS = ((0, 365), (365, 5 * 365), (5 * 365, 10 * 365), (10 * 365, 16 * 365),
+               (16 * 365 + 4, 18 * 365 - 20))
+# per band: share short, short mean days, long mean years, exit mix for long stays
+SHORT_SHARE = (0.22, 0.33, 0.40, 0.45, 0.22)
+SHORT_MEAN = (120, 150, 160, 170, 150)
+LONG_MEAN_YEARS = (2.2, 2.8, 5.0, 6.0, 3.0)
+# exits before 18 for long stays: adoption, SGO, home, other
+LONG_EXIT_MIX = (
+    (0.50, 0.25, 0.20, 0.05),
+    (0.30, 0.30, 0.32, 0.08),
+    (0.02, 0.25, 0.58, 0.15),
+    (0.0, 0.10, 0.65, 0.25),
+    (0.0, 0.0, 0.55, 0.45),
+)
+PLACE_BY_AGE = {
+    "young": (("U6", 0.45), ("U4", 0.2), ("U3", 0.15), ("U1", 0.08), ("P1", 0.05),
+              ("U5", 0.04), ("R3", 0.03)),
+    "older": (("U6", 0.35), ("U4", 0.2), ("U3", 0.1), ("U1", 0.07), ("K2", 0.2), ("P1", 0.04),
+              ("K1", 0.01), ("S1", 0.02), ("R1", 0.01)),
+    "leaving": (("U6", 0.2), ("U4", 0.1), ("U3", 0.05), ("K2", 0.15), ("H5", 0.45), ("P2", 0.05)),
+}
+REASON_CHANGE = (("CARPL", 0.36), ("CREQB", 0.10), ("CREQO", 0.08), ("CHILD", 0.06),
+                 ("LAREQ", 0.08), ("CLOSE", 0.05), ("ALLEG", 0.02), ("STAND", 0.03),
+                 ("APPRR", 0.01), ("OTHER", 0.21))
+
+
+def _choice(rng: np.random.Generator, table: tuple[tuple[str, float], ...], n: int) -> np.ndarray:
+    codes = np.array([c for c, _ in table], dtype=object)
+    w = np.array([x for _, x in table])
+    return codes[rng.choice(len(codes), size=n, p=w / w.sum())]
+
+
+def _selection_weights(persons: pd.DataFrame, la: np.ndarray, p: Params) -> np.ndarray:
+    """Relative entry propensity so that CLA sex and ethnic mix follow the England figures."""
+    group = persons["group"].to_numpy()
+    male = persons["male"].to_numpy()
+    mix = np.array([GROUP_MIX[a.code] for a in AREAS])  # [la, group]
+    target = np.array([p.cla_ethnic_mix[g] for g in GROUPS])
+    w_group = target[None, :] / mix
+    w_group = w_group / (w_group * mix).sum(axis=1, keepdims=True)
+    w_sex = np.where(male, p.cla_male_share / 0.512, (1 - p.cla_male_share) / 0.488)
+    return w_group[la, group] * w_sex
+
+
+def _period_draws(persons: pd.DataFrame, p: Params, rng: np.random.Generator) -> pd.DataFrame:
+    """For every person, a candidate first period of care (start, end, exit kind)."""
+    n = len(persons)
+    dob = persons["dob"].to_numpy().astype(np.int64)
+    probs = np.array([p.cla_age_at_entry[b] for b in AGE_BANDS])
+    band = rng.choice(len(AGE_BANDS), size=n, p=probs / probs.sum())
+    lo = np.array([b[0] for b in BAND_LIMITS])[band]
+    hi = np.array([b[1] for b in BAND_LIMITS])[band]
+    age_days = rng.uniform(lo, hi)
+    newborn = (band == 0) & (rng.random(n) < 0.35)
+    age_days = np.where(newborn, rng.uniform(0, 14, n), age_days)
+    start = (dob + age_days).astype(np.int64)
+    eighteenth = add_years(dob, 18).astype(np.int64)
+    short = rng.random(n) < np.array(SHORT_SHARE)[band]
+    dur_short = rng.exponential(np.array(SHORT_MEAN)[band]) + 7
+    dur_long = rng.gamma(2.0, np.array(LONG_MEAN_YEARS)[band] * 365.25 / 2.0)
+    dur = np.where(short, dur_short, dur_long)
+    end = start + np.maximum(dur, 2).astype(np.int64)
+    exit_kind = np.full(n, 2, np.int8)  # 0 adoption, 1 SGO, 2 home, 3 other, 4 at 18, 5 died
+    mix = np.array(LONG_EXIT_MIX)[band]
+    u = rng.random(n)
+    exit_kind = np.where(~short, (u[:, None] > np.cumsum(mix, axis=1)).sum(axis=1), exit_kind)
+    exit_kind = np.where(short & (rng.random(n) < 0.2), 3, exit_kind).astype(np.int8)
+    at18 = end >= eighteenth
+    end = np.where(at18, eighteenth, end)
+    exit_kind = np.where(at18, 4, exit_kind)
+    death = persons["death"].to_numpy().astype(np.int64)
+    died = death < end
+    end = np.where(died, death, end)
+    exit_kind = np.where(died, 5, exit_kind)
+    # the 903 never has DEC on 31 March in this generator (keeps the 31 March rules unambiguous)
+    y, m, d = _ymd(end)
+    end = np.where((m == 3) & (d == 31), end - 1, end)
+    valid = (start >= persons["arrive"].to_numpy()) & (start < persons["leave"].to_numpy()) & (
+        start < death) & (start <= LAST_DAY) & (end > start)
+    uasc = (band == 4) & (rng.random(n) < p.uasc_share_16plus)
+    return pd.DataFrame({"pid": persons["pid"].to_numpy(), "start": start, "end": end,
+                         "exit": exit_kind, "band": band, "valid": valid, "uasc": uasc,
+                         "short": short})
+
+
+def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from synthetic.calendar import ymd
+
+    return ymd(days)
+
+
+def _stock(starts: np.ndarray, ends: np.ndarray, la: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Count open at 31 March by [la, year index]."""
+    out = np.zeros((len(AREAS), len(years)))
+    for j, y in enumerate(years):
+        ye = year_end(int(y))
+        open_ = (starts <= ye) & (ends > ye)
+        out[:, j] = np.bincount(la[open_], minlength=len(AREAS))
+    return out
+
+
+def simulate_periods(persons: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """Periods of care (non short-break) for the selected children, calibrated to targets."""
+    rng = component_rng(p.seed, "care.periods")
+    cand = _period_draws(persons, p, rng)
+    n = len(cand)
+    idx = np.arange(n)
+    la = la_at(persons, idx, np.minimum(cand["start"].to_numpy(), int(NEVER) - 1)).astype(np.int64)
+    w = _selection_weights(persons, la, p)
+    u = rng.random(n)
+    # re-entry: a second period after a return home
+    re = (rng.random(n) < p.reentry_share * 1.6) & np.isin(cand["exit"].to_numpy(), (2, 3))
+    gap = rng.exponential(365, n) + 30
+    s2 = cand["end"].to_numpy() + gap.astype(np.int64)
+    dob = persons["dob"].to_numpy().astype(np.int64)
+    e18 = add_years(dob, 18).astype(np.int64)
+    d2 = rng.gamma(1.5, 365.0, n).astype(np.int64) + 14
+    e2 = np.minimum(s2 + d2, e18)
+    re = re & (s2 < e18 - 30) & (s2 <= LAST_DAY) & (s2 < persons["death"].to_numpy())
+    e2 = np.where(persons["death"].to_numpy() < e2, persons["death"].to_numpy(), e2)
+    y, m, d = _ymd(e2)
+    e2 = np.where((m == 3) & (d == 31), e2 - 1, e2)
+    years = np.arange(2008, 2026)
+    target = np.array([[cla_target(a.code, int(yy)) * p.scale for yy in years] for a in AREAS])
+    valid = cand["valid"].to_numpy()
+    start = cand["start"].to_numpy()
+    end = cand["end"].to_numpy()
+    cy = np.clip(collection_year(start), years[0], years[-1]) - years[0]
+    cy2 = np.clip(collection_year(np.minimum(s2, LAST_DAY)), years[0], years[-1]) - years[0]
+    score = u / w
+    c = np.full(len(AREAS), 0.03)
+    g = np.ones((len(AREAS), len(years)))
+    for _ in range(6):
+        thr = c[la] * g[la, cy]
+        sel = valid & (score < thr)
+        sel2 = sel & re
+        st = _stock(np.concatenate([start[sel], s2[sel2]]), np.concatenate([end[sel], e2[sel2]]),
+                    np.concatenate([la[sel], la[sel2]]), years)
+        ratio = np.where(st > 0, target / np.maximum(st, 1e-9), 2.0)
+        # stock in year y reflects entries in y and the two years before
+        r = ratio.copy()
+        r[:, :-1] = 0.6 * ratio[:, :-1] + 0.4 * ratio[:, 1:]
+        c = c * np.exp(np.log(ratio[:, 8:]).mean(axis=1) * 0.9)
+        g = g * np.exp(0.6 * (np.log(r) - np.log(ratio[:, 8:]).mean(axis=1, keepdims=True)))
+    thr = c[la] * g[la, cy]
+    sel = valid & (score < thr)
+    sel2 = sel & re
+    _ = cy2
+    first = cand[sel].assign(la=la[sel], seq=1)
+    second = pd.DataFrame({"pid": cand["pid"].to_numpy()[sel2], "start": s2[sel2],
+                           "end": e2[sel2], "exit": np.where(e2[sel2] >= e18[sel2], 4, 2),
+                           "band": cand["band"].to_numpy()[sel2], "valid": True,
+                           "uasc": False, "short": False, "la": la[sel2], "seq": 2})
+    periods = pd.concat([first, second], ignore_index=True)
+    periods["exit"] = periods["exit"].astype(np.int8)
+    periods = periods.sort_values(["pid", "start"], ignore_index=True)
+    periods["open"] = periods["end"] > LAST_DAY
+    periods.loc[periods["open"], "end"] = NEVER
+    periods["calib_c"] = c[periods["la"].to_numpy()]
+    periods = periods.drop(columns=["valid"])
+    periods["period_id"] = np.arange(len(periods), dtype=np.int64)
+    return periods
+
+
+def simulate_short_breaks(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """Short-break (LS V3) episodes for a few disabled children not otherwise in care."""
+    rng = component_rng(p.seed, "care.short_breaks")
+    in_care = np.zeros(len(persons), bool)
+    in_care[periods["pid"].to_numpy()] = True
+    n_children = int(sum(a.children_2025 for a in AREAS) * p.scale * p.short_break_children_per_10k
+                     / 10_000 * 3)
+    pool = np.flatnonzero(~in_care & (persons["dob"].to_numpy() < day(2019, 1, 1)) & (
+        persons["dob"].to_numpy() > day(2001, 1, 1)))
+    kids = np.sort(rng.choice(pool, size=min(n_children, len(pool)), replace=False))
+    k = rng.integers(3, 13, len(kids))
+    pid = np.repeat(kids, k)
+    first = rng.integers(day(2015, 4, 1), day(2024, 10, 1), len(kids))
+    offsets = np.concatenate([np.arange(x) for x in k]) * 30 if len(k) else np.array([], int)
+    start = np.repeat(first, k) + offsets + rng.integers(0, 20, len(pid))
+    end = start + rng.integers(1, 4, len(pid))
+    dob = persons["dob"].to_numpy()[pid]
+    ok = resident_mask(persons, pid, start) & (end < add_years(dob, 18)) & (end < LAST_DAY)
+    y, m, d = _ymd(end)
+    ok &= ~((m == 3) & (d == 31))
+    pid, start, end = pid[ok], start[ok], end[ok]
+    la = la_at(persons, pid, start)
+    return pd.DataFrame({"pid": pid, "start": start.astype(np.int64), "end": end.astype(np.int64),
+                         "la": la.astype(np.int64)})
+
+
+def move_rates(p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Per-borough placement-move rates (first year, later years) scaled to stability targets."""
+    england3, england2 = 10.0, 70.0
+    first = np.array([p.move_rate_first_year * (stability_target(a.code, "placements_3plus_pct",
+                      2025) / england3) ** 0.9 for a in AREAS])
+    later = np.array([p.move_rate_later * max(0.2, np.log(stability_target(
+        a.code, "same_placement_2yrs_pct", 2025) / 100) / np.log(england2 / 100)) for a in AREAS])
+    return first, later
+
+
+def build_episodes(
+    persons: pd.DataFrame, periods: pd.DataFrame, p: Params, extra_moves: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Split each period into chained episodes with legal statuses and placements.
+
+    `extra_moves` (period_id, day) adds placement moves (the RQ4 outcome), recorded with
+    reason CREQB (carer requests end due to the child's behaviour) half of the time.
+    """
+    rng = component_rng(p.seed, "care.episodes")
+    n = len(periods)
+    start = periods["start"].to_numpy().astype(np.int64)
+    end_true = periods["end"].to_numpy().astype(np.int64)
+    end = np.minimum(end_true, LAST_DAY + 400)  # open periods: simulate a little beyond
+    dur = end - start
+    pid = periods["pid"].to_numpy()
+    dob = persons["dob"].to_numpy().astype(np.int64)[pid]
+    age0 = (start - dob) / 365.25
+    la = periods["la"].to_numpy()
+    exit_kind = periods["exit"].to_numpy().copy()
+    # initial legal status
+    u = rng.random(n)
+    ls0 = np.where(u < 0.40, "V2", np.where(u < 0.75, "C1", np.where(u < 0.90, "L1", "L2")))
+    ls0 = np.where((age0 >= 10) & (rng.random(n) < 0.06), "J1", ls0)
+    ls0 = np.where(periods["uasc"].to_numpy(), "V2", ls0)
+    ls0 = np.where(exit_kind == 0, np.where(rng.random(n) < 0.5, "C1", "L2"), ls0).astype(object)
+    events_pid, events_day, events_kind, events_val = [], [], [], []
+
+    def add(mask: np.ndarray, when: np.ndarray, kind: str, val: np.ndarray | str) -> None:
+        ok = mask & (when > start) & (when < end)
+        events_pid.append(np.flatnonzero(ok))
+        events_day.append(when[ok].astype(np.int64))
+        events_kind.append(np.full(ok.sum(), kind, dtype=object))
+        v = np.asarray(val, dtype=object)
+        events_val.append(np.broadcast_to(v, (n,))[ok] if v.ndim else np.full(ok.sum(), v, object))
+
+    # emergency statuses become interim care orders within days
+    emerg = np.isin(ls0, ("L1", "L2"))
+    t_ico = start + rng.integers(2, 9, n)
+    add(emerg, t_ico, "L", "C1")
+    # interim to full care order
+    t_full = np.where(emerg, t_ico, start) + rng.integers(90, 330, n)
+    has_ico = np.isin(ls0, ("C1", "L1", "L2"))
+    add(has_ico, t_full, "L", "C2")
+    v2_to_c2 = (ls0 == "V2") & (dur > 400) & (rng.random(n) < 0.35) & ~periods["uasc"].to_numpy()
+    add(v2_to_c2, start + rng.integers(150, 400, n), "L", "C2")
+    # adoption: placement order then placement with adopters
+    adopt = exit_kind == 0
+    t_po = end - rng.integers(300, 480, n)
+    t_place = end - rng.integers(150, 290, n)
+    ok_adopt = adopt & (t_po > t_full + 20) & (t_place > t_po + 10)
+    exit_kind = np.where(adopt & ~ok_adopt, 1, exit_kind)
+    add(ok_adopt, t_po, "L", "E1")
+    add(ok_adopt, t_place, "A", np.where(rng.random(n) < 0.8, "A6", "A5"))
+    # placement moves: Poisson, higher in the first year
+    r1, r2 = move_rates(p)
+    lam1 = r1[la] * np.minimum(dur, 365) / 365.25
+    lam2 = r2[la] * np.maximum(dur - 365, 0) / 365.25
+    stop = np.where(ok_adopt, t_place - 1, end)
+    k1 = rng.poisson(lam1)
+    k2 = rng.poisson(lam2)
+    rep1 = np.repeat(np.arange(n), k1)
+    rep2 = np.repeat(np.arange(n), k2)
+    t1 = start[rep1] + (rng.random(len(rep1)) * np.minimum(dur[rep1], 365)).astype(np.int64)
+    t2 = start[rep2] + 365 + (rng.random(len(rep2)) * np.maximum(dur[rep2] - 365, 1)).astype(
+        np.int64)
+    for rep, t in ((rep1, t1), (rep2, t2)):
+        ok = (t > start[rep]) & (t < stop[rep])
+        events_pid.append(rep[ok])
+        events_day.append(t[ok])
+        events_kind.append(np.full(ok.sum(), "P", dtype=object))
+        events_val.append(np.full(ok.sum(), None, dtype=object))
+    if extra_moves is not None and len(extra_moves):
+        pos = np.searchsorted(periods["period_id"].to_numpy(), extra_moves["period_id"].to_numpy())
+        t = extra_moves["day"].to_numpy().astype(np.int64)
+        ok = (t > start[pos]) & (t < stop[pos])
+        events_pid.append(pos[ok])
+        events_day.append(t[ok])
+        events_kind.append(np.full(ok.sum(), "P", dtype=object))
+        events_val.append(np.full(ok.sum(), "CREQB", dtype=object))
+    ev = pd.DataFrame({"row": np.concatenate(events_pid), "day": np.concatenate(events_day),
+                       "kind": np.concatenate(events_kind), "val": np.concatenate(events_val)})
+    ev = ev.sort_values(["row", "day", "kind"], kind="stable", ignore_index=True)
+    # collapse same-day events: legal + placement on one day becomes B
+    agg = ev.groupby(["row", "day"], sort=False).agg(
+        kinds=("kind", "".join), lval=("val", "first"))
+    agg = agg.reset_index()
+    lv = ev[ev["kind"] == "L"].drop_duplicates(["row", "day"]).set_index(["row", "day"])["val"]
+    pv = ev[ev["kind"] == "A"].drop_duplicates(["row", "day"]).set_index(["row", "day"])["val"]
+    key = pd.MultiIndex.from_frame(agg[["row", "day"]])
+    agg["legal"] = lv.reindex(key).to_numpy()
+    agg["adopt_place"] = pv.reindex(key).to_numpy()
+    mv = ev[(ev["kind"] == "P") & ev["val"].notna()].drop_duplicates(["row", "day"]).set_index(
+        ["row", "day"])["val"]
+    agg["pval"] = mv.reindex(key).to_numpy()
+    has_l = agg["kinds"].str.contains("L")
+    has_p = agg["kinds"].str.contains("P") | agg["kinds"].str.contains("A")
+    rne = np.where(has_l & has_p, "B", np.where(has_l, "L", "P")).astype(object)
+    # episode table: one start row per period plus each event
+    ep = pd.concat(
+        [pd.DataFrame({"row": np.arange(n), "day": start, "rne": "S", "legal": ls0,
+                       "adopt_place": None, "pval": None}),
+         pd.DataFrame({"row": agg["row"].to_numpy(), "day": agg["day"].to_numpy(), "rne": rne,
+                       "legal": agg["legal"].to_numpy(), "adopt_place": agg["adopt_place"]
+                       .to_numpy(), "pval": agg["pval"].to_numpy()})],
+        ignore_index=True,
+    ).sort_values(["row", "day"], kind="stable", ignore_index=True)
+    row = ep["row"].to_numpy()
+    ep["ls"] = ep["legal"].ffill().to_numpy()  # forward fill within period (first row per row)
+    # placements: draw a placement for episodes that start one
+    m = len(ep)
+    age = (ep["day"].to_numpy() - dob[row]) / 365.25
+    new_place = ep["rne"].isin(["S", "P", "B"]).to_numpy()
+    pl_young = _choice(rng, PLACE_BY_AGE["young"], m)
+    pl_older = _choice(rng, PLACE_BY_AGE["older"], m)
+    pl_leave = _choice(rng, PLACE_BY_AGE["leaving"], m)
+    place = np.where(age < 10, pl_young, np.where(age < 16, pl_older, pl_leave)).astype(object)
+    late = ep["day"].to_numpy() >= day(2024, 4, 1)
+    place = np.where(late & np.isin(place, ["H5", "P2"]), "K3", place)
+    place = np.where(ep["adopt_place"].notna().to_numpy(), ep["adopt_place"].to_numpy(), place)
+    # P1 (placed with parents) needs a care order; otherwise foster placement
+    place = np.where((place == "P1") & ~np.isin(ep["ls"].to_numpy(), ["C1", "C2"]), "U6", place)
+    place = np.where(new_place, place, None)
+    ep["place"] = pd.Series(place).groupby(row).ffill().to_numpy()
+    # T: same carer, fostering becomes long-term (U6 -> U4, U3 -> U1)
+    prev_place = pd.Series(ep["place"]).groupby(row).shift(1).to_numpy()
+    t_cand = (ep["rne"].to_numpy() == "P") & np.isin(prev_place, ["U6", "U3"]) & (
+        rng.random(m) < 0.25)
+    ep.loc[t_cand, "place"] = np.where(prev_place[t_cand] == "U6", "U4", "U1")
+    ep.loc[t_cand, "rne"] = "T"
+    # a legal change with the same placement re-uses the placement; chained end dates
+    nxt = ep.groupby("row")["day"].shift(-1).to_numpy()
+    last = np.isnan(nxt)
+    ep["dec"] = np.where(last, end_true[row], nxt).astype(np.int64)
+    # final reason for leaving
+    ex = exit_kind[row]
+    u2 = rng.random(m)
+    rec_adopt = np.where(u2 < 0.4, "E11", "E12")
+    rec_sgo = np.where(u2 < 0.5, "E45", np.where(u2 < 0.85, "E46", "E47"))
+    rec_home = np.where(u2 < 0.45, "E4A", np.where(u2 < 0.6, "E4B", np.where(u2 < 0.9, "E13",
+                                                                              "E41")))
+    rec_other = np.where(u2 < 0.5, "E8", np.where(u2 < 0.7, "E3", np.where(u2 < 0.85, "E16",
+                                                                            "E9")))
+    rec_18 = np.where(u2 < 0.2, "E17", np.where(u2 < 0.65, "E5", np.where(u2 < 0.75, "E6",
+                                                                           "E8")))
+    final = np.select([ex == 0, ex == 1, ex == 2, ex == 3, ex == 4, ex == 5],
+                      [rec_adopt, rec_sgo, rec_home, rec_other, rec_18, "E2"], "E8").astype(object)
+    final = np.where((ep["ls"].to_numpy() == "J1") & (ex == 3), "E14", final)
+    final = np.where(periods["uasc"].to_numpy()[row] & (ex == 3), "E15", final)
+    ep["rec"] = np.where(last, final, "X1")
+    ep.loc[last & (end_true[row] >= int(NEVER)), "rec"] = None
+    ep.loc[last & (end_true[row] >= int(NEVER)), "dec"] = int(NEVER)
+    ep = ep[ep["day"].to_numpy() <= LAST_DAY].reset_index(drop=True)
+    row = ep["row"].to_numpy()
+    m = len(ep)
+    # fix chaining after the cut at the last day: an episode whose successor starts after
+    # the last day becomes open
+    after = ep["dec"].to_numpy() > LAST_DAY
+    ep.loc[after, "dec"] = int(NEVER)
+    ep.loc[after, "rec"] = None
+    place = ep["place"].to_numpy()
+    prov_u = rng.random(m)
+    provider = np.select(
+        [place == "P1", np.isin(place, ["U1", "U2", "U3"]), np.isin(place, ["U4", "U5", "U6"]),
+         np.isin(place, ["K2", "H5", "K3", "S1", "R1", "R3"]), np.isin(place, ["A5", "A6"]),
+         place == "K1", place == "P2"],
+        [np.full(m, "PR0"), np.full(m, "PR1"),
+         np.where(prov_u < 0.55, "PR1", np.where(prov_u < 0.9, "PR4", "PR5")),
+         np.where(prov_u < 0.7, "PR4", np.where(prov_u < 0.9, "PR1", "PR5")),
+         np.where(prov_u < 0.7, "PR1", np.where(prov_u < 0.85, "PR2", "PR5")),
+         np.where(prov_u < 0.5, "PR1", "PR2"), np.full(m, "PR1")],
+        "PR4",
+    ).astype(object)
+    ep["provider"] = provider
+    registered = np.isin(place, ["K1", "K2", "K3", "S1", "R1"]) | (
+        np.isin(place, ["U4", "U5", "U6"]) & np.isin(provider, ["PR4", "PR5"]))
+    urn = np.char.add("SC", np.char.zfill(rng.integers(0, 1_000_000, m).astype(str), 6))
+    ep["urn"] = np.where(registered, urn.astype(object), "XXXXXXX")
+    # provider and URN belong to the placement: carry them over legal-status-only changes
+    same = (ep["rne"].to_numpy() == "L")
+    for col in ("provider", "urn"):
+        vals = ep[col].to_numpy().copy()
+        vals[same] = None
+        ep[col] = pd.Series(vals).groupby(row).ffill().to_numpy()
+    changes = ep["rne"].isin(["P", "T", "B", "U"]).to_numpy()
+    reason = _choice(rng, REASON_CHANGE, m)
+    reason = np.where(ep["rne"].to_numpy() == "T", "PLACE", reason)
+    behaviour = (ep["pval"].to_numpy() == "CREQB") & (rng.random(m) < 0.5)
+    reason = np.where(behaviour, "CREQB", reason)
+    ep["reason_place_change"] = np.where(changes, reason, None)
+    ep["cin"] = periods["la"].to_numpy()[row] * 0  # placeholder replaced below
+    need = rng.choice(np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], dtype=object),
+                      size=n, p=[0.62, 0.03, 0.03, 0.08, 0.12, 0.03, 0.01, 0.08])
+    need = np.where(periods["uasc"].to_numpy(), "N8", need)
+    ep["cin"] = need[row]
+    ep["period_id"] = periods["period_id"].to_numpy()[row]
+    ep["pid"] = pid[row]
+    ep["la"] = la[row]
+    ep = ep.rename(columns={"day": "decom"})
+    return ep[["period_id", "pid", "la", "decom", "dec", "rne", "ls", "cin", "place", "provider",
+               "reason_place_change", "rec", "urn"]]
+
+
+def short_break_episodes(sb: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
+    """Short-break periods as single V3 episodes."""
+    rng = component_rng(rng_seed, "care.sb_episodes")
+    n = len(sb)
+    place = np.where(rng.random(n) < 0.6, "K2", "U6").astype(object)
+    return pd.DataFrame({
+        "period_id": -1 - np.arange(n), "pid": sb["pid"].to_numpy(), "la": sb["la"].to_numpy(),
+        "decom": sb["start"].to_numpy(), "dec": sb["end"].to_numpy(), "rne": "S", "ls": "V3",
+        "cin": "N2", "place": place, "provider": np.where(place == "K2", "PR1", "PR1"),
+        "reason_place_change": None, "rec": "E13",
+        "urn": np.where(place == "K2", "SC" + pd.Series(rng.integers(100000, 999999, n))
+                        .astype(str).to_numpy().astype(object), "XXXXXXX"),
+    })
+
+
+def child_age_at(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Completed years (re-export for callers)."""
+    return age_years(dob, when)

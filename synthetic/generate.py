@@ -1,0 +1,212 @@
+"""Orchestrate one synthetic run: simulate the world, write landing files and truth."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthetic import codes
+from synthetic.areas import AREAS
+from synthetic.calendar import NEVER
+from synthetic.io import write_csv
+from synthetic.params import Params
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def simulate(p: Params, progress: Progress = _noop) -> dict:
+    """Simulate everything in memory; returns the world dict used by the writers."""
+    from synthetic import care, cin, education, health, mhsds, need, returns903, sources
+    from synthetic.population import la_at, lsoa_of, population_table, postcode_at
+    from synthetic.population import simulate_population
+
+    w: dict = {"params": p}
+    progress("population")
+    persons = simulate_population(p)
+    w["persons"] = persons
+    w["population"] = population_table(persons, range(p.years[0] - 2, p.years[1] + 1))
+    progress("care")
+    periods = care.simulate_periods(persons, p)
+    nd = need.simulate_need(persons, periods, p)
+    moves = need.outcome_events(nd, p, "placement_move")
+    episodes = care.build_episodes(persons, periods, p, moves)
+    sb = care.simulate_short_breaks(persons, periods, p)
+    sb_eps = care.short_break_episodes(sb, p.seed)
+    all_eps = pd.concat([episodes, sb_eps], ignore_index=True).sort_values(
+        ["la", "pid", "decom"], kind="stable", ignore_index=True)
+    all_eps["ep_id"] = np.arange(len(all_eps))
+    w.update(periods=periods, need=nd, episodes=episodes, all_episodes=all_eps)
+    rng = np.random.default_rng([p.seed, 903])
+    ep_pid = all_eps["pid"].to_numpy()
+    home = postcode_at(persons, ep_pid, all_eps["decom"].to_numpy())
+    from synthetic.population import make_postcodes
+
+    out_area = np.array(["SL1 2AB", "RM1 3CD", "CR0 4EF", "KT1 5GH", "LU1 6JL", "MK9 2DN",
+                         "HP2 7QR", "ME4 4TU"], dtype=object)
+    pl = make_postcodes(rng, all_eps["la"].to_numpy())
+    far = rng.random(len(all_eps)) < 0.3
+    pl = np.where(far, out_area[rng.integers(0, len(out_area), len(all_eps))], pl)
+    same = all_eps["place"].isin(["P1"]).to_numpy()
+    pl = np.where(same, home, pl)
+    w["placement_postcodes"] = pl
+    w["home_postcodes"] = home
+    w["oc2"] = returns903.oc2_table(persons, periods, p)
+    w["missing"] = returns903.missing_episodes(persons, periods, nd, p)
+    w["reviews"] = returns903.reviews(periods, p)
+    w["corrections"] = returns903.plant_corrections(all_eps, p)
+    w["adoptions"] = sources.adoptions(persons, periods, episodes, p)
+    # care leavers (OC3): looked after on their 16th birthday
+    b16 = care.add_years(persons["dob"].to_numpy()[periods["pid"].to_numpy()], 16)
+    cl = periods[(periods["start"].to_numpy() <= b16) & (periods["end"].to_numpy() > b16)]
+    w["care_leavers"] = pd.DataFrame({"pid": cl["pid"].to_numpy(), "la": cl["la"].to_numpy(),
+                                      "left": np.minimum(cl["end"].to_numpy(), NEVER)})
+    progress("children in need")
+    w["cin"] = cin.simulate_cin(persons, periods, p)
+    ever = np.zeros(len(persons), bool)
+    ever[periods["pid"].to_numpy()] = True
+    w["ever_cla"] = ever
+    w["csc_ids"] = sources.csc_ids(all_eps, w["cin"], p)
+    progress("schools")
+    w["pupils"] = education.allocate_pupils(persons, ever, p)
+    progress("health")
+    win = health.health_windows(persons, periods, p)
+    w["gp_events"] = health.gp_events(persons, periods, win, p, nd, w["oc2"])
+    sh = need.outcome_events(nd, p, "self_harm_ecds")
+    w["ecds"] = health.ecds_attendances(persons, periods, win, p, sh)
+    w["ecds"]["ec_ident"] = np.arange(1, len(w["ecds"]) + 1, dtype=np.int64) + 700000000000
+    extra = need.outcome_events(nd, p, "emergency_apc")
+    w["apc"] = health.apc_episodes(persons, periods, win, p, w["ecds"], extra)
+    w["op"] = health.op_appointments(persons, periods, win, p)
+    progress("mental health")
+    refs, contacts = mhsds.simulate_referrals(persons, periods, nd, win, p)
+    contacts["la"] = la_at(persons, contacts["pid"].to_numpy(), contacts["day"].to_numpy())
+    w["refs"], w["contacts"] = refs, contacts
+    w["health_keys"] = sources.assign_health_ids(
+        persons, w["adoptions"], {"apc": w["apc"], "op": w["op"], "ecds": w["ecds"],
+                                  "refs": refs}, p)
+    r101, r102, r201 = mhsds.submissions(refs, contacts, p)
+    srv = pd.Series(refs["org"].to_numpy() + np.char.zfill(refs["ref_id"].to_numpy().astype(
+        str), 9).astype(object), index=refs["ref_id"].to_numpy())
+    pers = pd.Series(refs["person_id"].to_numpy(), index=refs["ref_id"].to_numpy())
+    r101 = r101.assign(srv=srv.reindex(r101["ref_id"]).to_numpy(),
+                       person_id=pers.reindex(r101["ref_id"]).to_numpy())
+    r102 = r102.assign(srv=srv.reindex(r102["ref_id"]).to_numpy())
+    r201 = r201.assign(srv=srv.reindex(r201["ref_id"]).to_numpy(),
+                       cc=np.char.add("CC", np.char.zfill(r201["contact_id"].to_numpy().astype(
+                           str), 10)).astype(object))
+    w["mhsds_rows"] = (r101, r102, r201)
+    progress("identifiers")
+    w["gp_registrations"] = sources.gp_registrations(persons, w["adoptions"], win.lo, win.hi,
+                                                     w["gp_events"], p)
+
+    def pc_lsoa(pid: np.ndarray, when: np.ndarray) -> np.ndarray:
+        return lsoa_of(postcode_at(persons, pid, when), la_at(persons, pid, when))
+
+    w["postcode_lsoa"] = pc_lsoa
+    ident, pmap, flags = sources.identifier_records(persons, w, p)
+    w["identifiers"], w["person_map"], w["identifier_errors"] = ident, pmap, flags
+    return w
+
+
+def write_truth(truth: Path, w: dict) -> None:
+    """person_map.csv, parameters.json, expected_indicators.csv and planted details."""
+    from synthetic.indicators import expected_indicators
+
+    p: Params = w["params"]
+    truth.mkdir(parents=True, exist_ok=True)
+    pm = w["person_map"]
+    write_csv({c: pm[c].to_numpy() for c in pm.columns}, truth / "person_map.csv")
+    ind = expected_indicators(w, range(p.years[0], p.years[1] + 1))
+    write_csv({c: ind[c].to_numpy() for c in ind.columns}, truth / "expected_indicators.csv")
+    nd = w["need"]
+    persons = w["persons"]
+    write_csv({"true_person_id": persons["person_id"].to_numpy()[nd["pid"].to_numpy()],
+               "la_code": np.array([a.code for a in AREAS], dtype=object)[nd["la"].to_numpy()],
+               "need_date": pd.to_datetime(nd["need_day"].to_numpy(), unit="D").strftime(
+                   "%Y-%m-%d").to_numpy(),
+               "severity": np.round(nd["severity"].to_numpy(), 4),
+               "early_support": nd["early"].to_numpy().astype(int),
+               "first_attended_contact": np.where(
+                   nd["first_contact"].to_numpy() >= 0, pd.to_datetime(
+                       np.maximum(nd["first_contact"].to_numpy(), 0), unit="D").strftime(
+                       "%Y-%m-%d").to_numpy(), None)}, truth / "rq4_need.csv")
+    corr = w["corrections"]
+    eps = w["all_episodes"]
+    ids = w["csc_ids"].set_index(["pid", "la"])["child"]
+    e = eps.iloc[corr["ep"].to_numpy()]
+    child = ids.reindex(pd.MultiIndex.from_arrays([e["pid"].to_numpy(), e["la"].to_numpy()]))
+    write_csv({"la_code": np.array([a.code for a in AREAS], dtype=object)[e["la"].to_numpy()],
+               "return_year": corr["year"].to_numpy(), "CHILD": child.to_numpy(),
+               "DECOM": pd.to_datetime(e["decom"].to_numpy(), unit="D").strftime(
+                   "%d/%m/%Y").to_numpy(), "kind": corr["kind"].to_numpy()},
+              truth / "injected_faults.csv")
+    fl = w["identifier_errors"]
+    write_csv({c: fl[c].to_numpy() for c in fl.columns}, truth / "identifier_errors.csv")
+    params = p.to_dict()
+    params["scale_note"] = "scale 1.0 = the eight NW London boroughs' child population"
+    params["calibration"] = {
+        "cla_entry_multiplier_by_la": {a.code: float(c) for a, c in zip(
+            AREAS, _calib(w), strict=True)}}
+    params["codes"] = {"lac_health_assessment_snomed": codes.LAC_HEALTH_ASSESSMENT_SNOMED,
+                       "lac_health_assessment_note": "stand-in concept 410620009 Well child "
+                       "visit; no UK LAC health assessment concept confirmed"}
+    params["rq4"] = {"true_effect_rate_ratio_early_vs_not": p.rq4_early_effect_rr,
+                     "effect_scale": "rate ratio of outcome events in 24 months after need",
+                     "exposure": "first attended MHSDS contact within 90 days of need",
+                     "confounder": "latent severity (standard normal); raises early support "
+                     f"(logit +{p.rq4_severity_on_early_logit}/SD) and outcomes "
+                     f"(log RR +{p.rq4_severity_on_outcome_log_rr}/SD)",
+                     "outcomes": list(p.rq4_outcome_base_rates)}
+    params["counts"] = {"persons": int(len(persons)), "periods_of_care": int(len(w["periods"])),
+                        "identifier_records": int(len(w["identifiers"]))}
+    (truth / "parameters.json").write_text(json.dumps(params, indent=2, sort_keys=True) + "\n")
+
+
+def _calib(w: dict) -> np.ndarray:
+    per = w["periods"]
+    out = np.zeros(len(AREAS))
+    for i in range(len(AREAS)):
+        v = per.loc[per["la"] == i, "calib_c"]
+        out[i] = float(v.iloc[0]) if len(v) else 0.0
+    return out
+
+
+def generate(scale: float = 0.01, seed: int = 42, landing: Path = Path("data/landing"),
+             truth: Path = Path("data/truth"), years: tuple[int, int] = (2016, 2025),
+             progress: Progress = _noop, clean: bool = True) -> dict[str, int]:
+    """Simulate and write a landing root and a truth folder. Returns row counts per table."""
+    from synthetic import landing as lw
+
+    p = Params(seed=seed, scale=scale, years=years)
+    landing, truth = Path(landing), Path(truth)
+    if clean:
+        for folder in (landing, truth):
+            if folder.exists():
+                shutil.rmtree(folder)
+    w = simulate(p, progress)
+    yrs = range(years[0], years[1] + 1)
+    counts: dict[str, int] = {}
+    progress("write reference and 903")
+    counts["population"] = lw.write_population(landing, w["population"])
+    counts.update(lw.write_903(landing, w, yrs))
+    progress("write CIN census")
+    counts["cin_census_children"] = lw.write_cin(landing, w, yrs)
+    progress("write school census")
+    counts.update(lw.write_school(landing, w))
+    progress("write GP, SUS, MHSDS")
+    counts.update(lw.write_gp(landing, w))
+    counts.update(lw.write_sus(landing, w))
+    counts.update(lw.write_mhsds(landing, w))
+    progress("write identifiers and truth")
+    counts["identifiers"] = lw.write_identifiers(landing, w["identifiers"])
+    write_truth(truth, w)
+    return counts

@@ -1,0 +1,575 @@
+"""Write the simulated world to the landing contract (every file, column and format)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthetic.areas import AREAS
+from synthetic.calendar import NEVER, add_years, fmt, fmt_datetime, year_end, year_start
+from synthetic.io import write_csv
+from synthetic.rng import component_rng
+
+LA_CODES = np.array([a.code for a in AREAS], dtype=object)
+DMY = "%d/%m/%Y"
+
+
+def _s(values: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    out = np.asarray(values).astype(str).astype(object)
+    if valid is not None:
+        out = np.where(valid, out, None)
+    return out
+
+
+def _opt_int(values: np.ndarray) -> np.ndarray:
+    """Integers where >= 0, else null (used for blankable 0/1 flags)."""
+    v = np.asarray(values)
+    return np.where(v >= 0, v.astype(str), None).astype(object)
+
+
+def fyear(y: int) -> str:
+    """`2023-24` style financial year for the collection year named by its end."""
+    return f"{y - 1}-{str(y)[2:]}"
+
+
+# ------------------------------------------------------------------------------ 903
+def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
+    """All SSDA903 tables per LA and collection year."""
+    rng = component_rng(w["params"].seed, "landing.903")
+    persons = w["persons"]
+    eps = w["all_episodes"]
+    ids = w["csc_ids"]  # (pid, la) -> child
+    corr = w["corrections"]
+    pupils = w["pupils"]
+    counts: dict[str, int] = {}
+    dob_all = persons["dob"].to_numpy().astype(np.int64)
+    male_all = persons["male"].to_numpy()
+    uasc_pids = set()
+    uasc_arr = np.zeros(len(persons), bool)
+    uasc_arr[w["periods"]["pid"].to_numpy()[w["periods"]["uasc"].to_numpy()]] = True
+    _ = uasc_pids
+    mother = (~male_all) & (rng.random(len(persons)) < 0.02)
+    mc_age = rng.integers(int(14.5 * 365), int(17.5 * 365), len(persons))
+    mc_dob = dob_all + mc_age
+    key = pd.MultiIndex.from_frame(ids[["pid", "la"]])
+    child_lookup = pd.Series(ids["child"].to_numpy(), index=key)
+    for y in years:
+        ys, ye = year_start(y), year_end(y)
+        dec = eps["dec"].to_numpy()
+        sel = (eps["decom"].to_numpy() <= ye) & (dec >= ys)
+        e = eps[sel].copy()
+        # planted corrections for this year
+        c = corr[corr["year"] == y]
+        late = c[c["kind"] == "late_end"]["ep"].to_numpy()
+        if len(late):
+            info = eps.iloc[late][["period_id", "dec"]].drop_duplicates("period_id")
+            drop = e.merge(info.rename(columns={"dec": "cut"}), on="period_id", how="left")
+            after = drop["cut"].notna().to_numpy() & (e["decom"].to_numpy() >= drop["cut"]
+                                                      .fillna(0).to_numpy())
+            e = e[~after]
+            is_late = e.index.isin(eps.index[late])
+            e.loc[is_late, "dec"] = int(NEVER)
+            e.loc[is_late, "rec"] = None
+        placefix = c[c["kind"] == "place"]["ep"].to_numpy()
+        if len(placefix):
+            is_fix = e.index.isin(eps.index[placefix])
+            e.loc[is_fix, "place"] = np.where(e.loc[is_fix, "place"] == "U4", "U6", "U4")
+        e_dec = e["dec"].to_numpy()
+        open_now = e_dec > ye
+        place = e["place"].to_numpy()
+        if y >= 2025:
+            place = np.where(np.isin(place, ["H5", "P2"]), "K3", place)
+        pid = e["pid"].to_numpy()
+        la = e["la"].to_numpy()
+        child = child_lookup.reindex(pd.MultiIndex.from_arrays([pid, la])).to_numpy()
+        pl_post = w["placement_postcodes"][e["ep_id"].to_numpy()]
+        home_post = w["home_postcodes"][e["ep_id"].to_numpy()]
+        episodes = pd.DataFrame({
+            "la": la, "CHILD": child, "DECOM": fmt(e["decom"].to_numpy(), DMY),
+            "RNE": e["rne"].to_numpy(), "LS": e["ls"].to_numpy(), "CIN": e["cin"].to_numpy(),
+            "PLACE": place, "PLACE_PROVIDER": np.where(place == "P1", "PR0", e["provider"]),
+            "DEC": fmt(np.where(open_now, NEVER, e_dec), DMY),
+            "REC": np.where(open_now, None, e["rec"].to_numpy()),
+            "REASON_PLACE_CHANGE": e["reason_place_change"].to_numpy(),
+            "HOME_POST": home_post, "PL_POST": pl_post, "URN": e["urn"].to_numpy(),
+            "_decom": e["decom"].to_numpy(),
+        }).sort_values(["la", "CHILD", "_decom"], kind="stable")
+        kids = episodes[["la", "CHILD"]].drop_duplicates()
+        kid_pid = ids.set_index(["la", "child"])["pid"].reindex(
+            pd.MultiIndex.from_frame(kids.rename(columns={"CHILD": "child"}))).to_numpy()
+        kd = dob_all[kid_pid]
+        km = male_all[kid_pid]
+        sex = np.where(km, "1", "2") if y <= 2024 else np.where(km, "M", "F")
+        upn = pupils.upn[kid_pid]
+        has_upn = (pupils.issue_day[kid_pid] <= ye) & pd.Series(upn).notna().to_numpy()
+        age_ye = (ye - kd) / 365.25
+        unk = np.where(uasc_arr[kid_pid], "UN2", np.where(age_ye < 5, "UN1", "UN4"))
+        is_mother = mother[kid_pid] & (mc_dob[kid_pid] <= ye) & (age_ye >= 12)
+        header = pd.DataFrame({
+            "la": kids["la"].to_numpy(), "CHILD": kids["CHILD"].to_numpy(), "SEX": sex,
+            "DOB": fmt(kd, DMY), "ETHNIC": persons["ethnic"].to_numpy()[kid_pid],
+            "UPN": np.where(has_upn, upn, unk),
+            "MOTHER": np.where(km, None, np.where(is_mother, "1", np.where(age_ye >= 12, "0",
+                                                                              None))),
+            "MC_DOB": fmt(mc_dob[kid_pid], DMY, valid=is_mother),
+        })
+        kid_frame = pd.DataFrame({"pid": kid_pid, "la": kids["la"].to_numpy(),
+                                  "CHILD": kids["CHILD"].to_numpy(), "dob": kd})
+        tables = {"header": header, "episodes": episodes.drop(columns=["_decom"])}
+        tables.update(_other_903_tables(w, y, kid_frame, rng))
+        for name, df in tables.items():
+            for li, part in df.groupby("la", sort=True):
+                path = root / "ssda903" / LA_CODES[li] / str(y) / f"{name}.csv"
+                counts[name] = counts.get(name, 0) + write_csv(
+                    {k: part[k].to_numpy() for k in part.columns if k != "la"}, path)
+    return counts
+
+
+def _other_903_tables(w: dict, y: int, kids: pd.DataFrame, rng: np.random.Generator
+                      ) -> dict[str, pd.DataFrame]:
+    ys, ye = year_start(y), year_end(y)
+    persons = w["persons"]
+    kid_key = kids.set_index(["pid", "la"])
+    out: dict[str, pd.DataFrame] = {}
+
+    def attach(df: pd.DataFrame) -> pd.DataFrame:
+        m = df.merge(kids, on=["pid", "la"], how="inner")
+        return m
+
+    rv = w["reviews"]
+    rv = attach(rv[(rv["review"] >= ys) & (rv["review"] <= ye)])
+    out["reviews"] = pd.DataFrame({"la": rv["la"], "CHILD": rv["CHILD"],
+                                   "DOB": fmt(rv["dob"].to_numpy(), DMY),
+                                   "REVIEW": fmt(rv["review"].to_numpy(), DMY),
+                                   "REVIEW_CODE": np.where((rv["review"] - rv["dob"]) < 4 * 365,
+                                                           "PN0", rv["code"])}).sort_values(
+        ["la", "CHILD", "REVIEW"])
+    per = w["periods"]
+    u = per[per["uasc"]][["pid", "la"]].drop_duplicates()
+    u = attach(u)
+    sex = np.where(persons["male"].to_numpy()[u["pid"]], "1", "2") if y <= 2024 else np.where(
+        persons["male"].to_numpy()[u["pid"]], "M", "F")
+    out["uasc"] = pd.DataFrame({"la": u["la"], "CHILD": u["CHILD"], "SEX": sex,
+                                "DOB": fmt(u["dob"].to_numpy(), DMY),
+                                "DUC": fmt(add_years(u["dob"].to_numpy(), 18), DMY)})
+    oc2 = w["oc2"]
+    o = attach(oc2[oc2["year"] == y])
+    out["oc2"] = pd.DataFrame({
+        "la": o["la"], "CHILD": o["CHILD"], "DOB": fmt(o["dob"].to_numpy(), DMY),
+        "SDQ_SCORE": _opt_int(o["sdq_score"].to_numpy()), "SDQ_REASON": o["sdq_reason"],
+        "CONVICTED": _opt_int(o["convicted"].to_numpy()),
+        "HEALTH_CHECK": _opt_int(o["health_check"].to_numpy()),
+        "IMMUNISATIONS": _opt_int(o["immunisations"].to_numpy()),
+        "TEETH_CHECK": _opt_int(o["teeth_check"].to_numpy()),
+        "HEALTH_ASSESSMENT": _opt_int(o["health_assessment"].to_numpy()),
+        "SUBSTANCE_MISUSE": _opt_int(o["substance_misuse"].to_numpy()),
+        "INTERVENTION_RECEIVED": _opt_int(o["intervention_received"].to_numpy()),
+        "INTERVENTION_OFFERED": _opt_int(o["intervention_offered"].to_numpy()),
+    })
+    # OC3: care leavers with a 17th-21st birthday in the year, not looked after then
+    cl = w["care_leavers"]
+    frames = []
+    for age in (17, 18, 19, 20, 21):
+        bday = add_years(persons["dob"].to_numpy()[cl["pid"].to_numpy()], age)
+        ok = (bday >= ys) & (bday <= ye) & (cl["left"].to_numpy() < bday)
+        frames.append(cl[ok])
+    oc3 = pd.concat(frames, ignore_index=True).drop_duplicates(["pid", "la"])
+    oc3_ids = w["csc_ids"].merge(oc3[["pid", "la"]], on=["pid", "la"])
+    n3 = len(oc3_ids)
+    u3 = rng.random(n3)
+    out["oc3"] = pd.DataFrame({
+        "la": oc3_ids["la"], "CHILD": oc3_ids["child"],
+        "DOB": fmt(persons["dob"].to_numpy()[oc3_ids["pid"].to_numpy()], DMY),
+        "IN_TOUCH": np.where(u3 < 0.88, "YES", np.where(u3 < 0.95, "NO", "REFU")),
+        "ACTIV": np.where(u3 < 0.88, np.array(["F1", "P1", "F2", "P2", "F4", "G4", "G6"])[
+            rng.integers(0, 7, n3)], "0"),
+        "ACCOM": np.where(u3 < 0.88, np.array(["B1", "C1", "D1", "E1", "G1", "H1", "S2"])[
+            rng.integers(0, 7, n3)], "0"),
+    }).sort_values(["la", "CHILD"])
+    ad = w["adoptions"]
+    a = attach(ad[(ad["day"] >= ys) & (ad["day"] <= ye)])
+    na = len(a)
+    nb = rng.integers(1, 3, na)
+    out["ad1"] = pd.DataFrame({
+        "la": a["la"], "CHILD": a["CHILD"], "DOB": fmt(a["dob"].to_numpy(), DMY),
+        "DATE_INT": fmt(a["decision"].to_numpy(), DMY),
+        "DATE_MATCH": fmt(a["match"].to_numpy(), DMY),
+        "FOSTER_CARE": a["foster_care"].astype(str),
+        "NB_ADOPTR": nb.astype(str),
+        "SEX_ADOPTR": np.where(nb == 1, np.where(rng.random(na) < 0.8, "F1", "M1"),
+                               np.array(["MF", "MF", "MF", "FF", "MM"])[rng.integers(0, 5, na)]),
+        "LS_ADOPTR": np.array(["L0", "L11", "L12", "L2", "L4"])[rng.integers(0, 5, na)],
+    })
+    pa_ = ad[(ad["decision"] <= ye) & (ad["day"] >= ys)]
+    pa_ = attach(pa_)
+    out["placed_for_adoption"] = pd.DataFrame({
+        "la": pa_["la"], "CHILD": pa_["CHILD"], "DOB": fmt(pa_["dob"].to_numpy(), DMY),
+        "DATE_PLACED": fmt(pa_["decision"].to_numpy(), DMY), "DATE_PLACED_CEASED": None,
+        "REASON_PLACED_CEASED": None,
+    })
+    st = per[(per["start"] >= ys) & (per["start"] <= ye)][["pid", "la"]].drop_duplicates()
+    st = attach(st)
+    ns = len(st)
+    prev = np.where(rng.random(ns) < 0.9, "Z1", np.array(["P1", "P2", "P3", "P4"])[
+        rng.integers(0, 4, ns)])
+    perm_day = np.maximum(st["dob"].to_numpy(), ys - rng.integers(200, 2000, ns))
+    out["prev_perm"] = pd.DataFrame({
+        "la": st["la"], "CHILD": st["CHILD"], "DOB": fmt(st["dob"].to_numpy(), DMY),
+        "PREV_PERM": prev, "LA_PERM": None, "DATE_PERM": fmt(perm_day, DMY, valid=prev != "Z1"),
+    })
+    ms = w["missing"]
+    mi = attach(ms[(ms["mis_start"] >= ys) & (ms["mis_start"] <= ye)])
+    mis_end = mi["mis_end"].to_numpy()
+    out["missing"] = pd.DataFrame({
+        "la": mi["la"], "CHILD": mi["CHILD"], "DOB": fmt(mi["dob"].to_numpy(), DMY),
+        "MISSING": mi["missing"], "MIS_START": fmt(mi["mis_start"].to_numpy(), DMY),
+        "MIS_END": fmt(mis_end, DMY, valid=mis_end <= ye),
+    }).sort_values(["la", "CHILD", "MIS_START"])
+    if y >= 2024:
+        sw = kids.copy()
+        first_start = per.groupby("pid")["start"].max()
+        sw_start = np.maximum(first_start.reindex(sw["pid"]).to_numpy(), ys - 300)
+        change = rng.random(len(sw)) < 0.3
+        ch_day = sw_start + rng.integers(20, 300, len(sw))
+        change &= ch_day <= ye
+        ids_ = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))
+        ids2 = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))
+        reasons = np.array(["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC",
+                            "OTHERS"])[rng.integers(0, 7, len(sw))]
+        a1 = pd.DataFrame({"la": sw["la"], "CHILD": sw["CHILD"], "DOB": fmt(sw["dob"], DMY),
+                           "SW_ID": ids_, "SW_DECOM": fmt(sw_start, DMY),
+                           "SW_DEC": fmt(ch_day, DMY, valid=change),
+                           "SW_REASON": np.where(change, reasons, None)})
+        a2 = pd.DataFrame({"la": sw["la"], "CHILD": sw["CHILD"], "DOB": fmt(sw["dob"], DMY),
+                           "SW_ID": ids2, "SW_DECOM": fmt(ch_day, DMY), "SW_DEC": None,
+                           "SW_REASON": None})[change]
+        out["sw_episodes"] = pd.concat([a1, a2]).sort_values(["la", "CHILD", "SW_DECOM"],
+                                                             kind="stable")
+    _ = kid_key
+    return out
+
+
+# ------------------------------------------------------------------------------ CIN XML
+def _el(name: str, values: np.ndarray, valid: np.ndarray | None = None) -> pd.Series:
+    v = pd.Series(np.asarray(values, dtype=object))
+    s = "<" + name + ">" + v.astype(str) + "</" + name + ">"
+    ok = v.notna().to_numpy() if valid is None else (np.asarray(valid) & v.notna().to_numpy())
+    return s.where(ok, "")
+
+
+def _date_el(name: str, days: np.ndarray, upto: int) -> pd.Series:
+    d = np.asarray(days, np.int64)
+    ok = d <= upto
+    return _el(name, fmt(np.where(ok, d, NEVER)).to_numpy(zero_copy_only=False), ok)
+
+
+def write_cin(root: Path, w: dict, years: range) -> int:
+    """One CIN census XML per LA and year."""
+    persons = w["persons"]
+    cin = w["cin"]
+    ids = w["csc_ids"]
+    pupils = w["pupils"]
+    rows = 0
+    for y in years:
+        ys, ye = year_start(y), year_end(y)
+        c = cin[(cin["ref"] <= ye) & (cin["close"] >= ys)]
+        c = c.merge(ids, on=["pid", "la"], how="inner").sort_values(["la", "child", "ref"])
+        c = c.reset_index(drop=True)
+        n = len(c)
+        fac = _factors_xml(c)
+        asm_ok = c["asmt_start"].to_numpy() <= ye
+        assess = pd.Series(np.where(
+            asm_ok, "<Assessments>" + _date_el("AssessmentActualStartDate", c["asmt_start"], ye)
+            + _date_el("AssessmentAuthorisationDate", c["asmt_auth"], ye)
+            + np.where(c["asmt_auth"].to_numpy() <= ye, "<FactorsIdentifiedAtAssessment>" + fac
+                       + "</FactorsIdentifiedAtAssessment>", "") + "</Assessments>", ""))
+        plan_ok = c["plan_start"].to_numpy() <= ye
+        plan = pd.Series(np.where(plan_ok, "<CINPlanDates>" + _date_el(
+            "CINPlanStartDate", c["plan_start"], ye) + _date_el("CINPlanEndDate", c["plan_end"],
+                                                                ye) + "</CINPlanDates>", ""))
+        s47_ok = c["s47_day"].to_numpy() <= ye
+        s47 = pd.Series(np.where(s47_ok, "<Section47>" + _date_el(
+            "S47ActualStartDate", c["s47_day"], ye) + _date_el(
+            "InitialCPCtarget", c["s47_day"].to_numpy() + 15, ye) + _date_el(
+            "DateOfInitialCPC", c["icpc_day"], ye) + _el(
+            "ICPCnotRequired", np.where(c["icpc_day"].to_numpy() < int(NEVER), "0", "1"))
+            + "</Section47>", ""))
+        cpp_ok = c["cpp_start"].to_numpy() <= ye
+        cpp = pd.Series(np.where(cpp_ok, "<ChildProtectionPlans>" + _date_el(
+            "CPPstartDate", c["cpp_start"], ye) + _date_el("CPPendDate", c["cpp_end"], ye)
+            + _el("InitialCategoryOfAbuse", c["cpp_cat"]) + _el(
+                "LatestCategoryOfAbuse", c["cpp_cat_latest"]) + _el(
+                "NumberOfPreviousCPP", np.zeros(n, int)) + "</ChildProtectionPlans>", ""))
+        details = ("<CINdetails>" + _date_el("CINreferralDate", c["ref"], ye)
+                   + _el("ReferralSource", c["source"]) + _el("PrimaryNeedCode", c["need"])
+                   + _date_el("CINclosureDate", c["close"], ye)
+                   + _el("ReasonForClosure", c["close_reason"], c["close"].to_numpy() <= ye)
+                   + _date_el("DateOfInitialCPC", c["icpc_day"], ye)
+                   + _el("ReferralNFA", np.where(c["nfa"].to_numpy(), "1", "0"))
+                   + assess + plan + s47 + cpp + "</CINdetails>")
+        c = c.assign(details=details.to_numpy())
+        kids = c.drop_duplicates(["la", "child"])[["la", "child", "pid"]]
+        kp = kids["pid"].to_numpy()
+        dob = persons["dob"].to_numpy()[kp]
+        male = persons["male"].to_numpy()[kp]
+        upn = pupils.upn[kp]
+        has_upn = (pupils.issue_day[kp] <= ye) & pd.Series(upn).notna().to_numpy()
+        age = (ye - dob) / 365.25
+        unknown = np.where(age < 5, "UN1", "UN3")
+        former = pupils.temp_upn[kp]
+        death = persons["death"].to_numpy()[kp]
+        both = (kids["la"].to_numpy() % 2 == 0)
+        if y <= 2024:
+            sex = _el("GenderCurrent", np.where(male, "1", "2")) + _el(
+                "Sex", np.where(male, "M", "F"), both)
+        else:
+            sex = _el("Sex", np.where(male, "M", "F"))
+        head = ("<Child><ChildIdentifiers>" + _el("LAchildID", kids["child"])
+                + _el("UPN", upn, has_upn)
+                + _el("FormerUPN", former, has_upn & pd.Series(former).notna().to_numpy())
+                + _el("UPNunknown", unknown, ~has_upn)
+                + _el("PersonBirthDate", fmt(dob).to_numpy(zero_copy_only=False)) + sex
+                + _date_el("PersonDeathDate", death, ye)
+                + "</ChildIdentifiers><ChildCharacteristics>"
+                + _el("Ethnicity", persons["ethnic"].to_numpy()[kp])
+                + "<Disabilities><Disability>NONE</Disability></Disabilities>"
+                + "</ChildCharacteristics>")
+        frag = pd.concat([
+            pd.DataFrame({"la": kids["la"].to_numpy(), "child": kids["child"].to_numpy(),
+                          "o": 0, "r": 0, "text": head.to_numpy()}),
+            pd.DataFrame({"la": c["la"].to_numpy(), "child": c["child"].to_numpy(), "o": 1,
+                          "r": c["ref"].to_numpy(), "text": c["details"].to_numpy()}),
+            pd.DataFrame({"la": kids["la"].to_numpy(), "child": kids["child"].to_numpy(),
+                          "o": 2, "r": 0, "text": "</Child>"}),
+        ]).sort_values(["la", "child", "o", "r"], kind="stable")
+        for li in range(len(AREAS)):
+            part = frag[frag["la"] == li]["text"].to_numpy()
+            area = AREAS[li]
+            header = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails>'
+                f"<Collection>CIN</Collection><Year>{y}</Year>"
+                f"<ReferenceDate>{y}-03-31</ReferenceDate></CollectionDetails><Source>"
+                f"<SourceLevel>L</SourceLevel><LEA>{area.dfe_number}</LEA>"
+                "<SoftwareCode>cyplink-synthetic</SoftwareCode><Release>1</Release>"
+                f"<SerialNo>1</SerialNo><DateTime>{y}-05-01T09:00:00</DateTime></Source>"
+                "</Header><Children>\n"
+            )
+            body = "\n".join(part.tolist())
+            path = root / "cin_census" / area.code / str(y) / "cin_census.xml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(header + body + "\n</Children></Message>\n", encoding="utf-8")
+            rows += len(part)
+    return rows
+
+
+def _factors_xml(c: pd.DataFrame) -> pd.Series:
+    """`<AssessmentFactors>` elements from the comma-separated factor list (vectorised)."""
+    f = c["factors"].fillna("")
+    inner = f.str.replace(",", "</AssessmentFactors><AssessmentFactors>", regex=False)
+    return pd.Series(np.where(f.to_numpy() != "", "<AssessmentFactors>" + inner
+                              + "</AssessmentFactors>", ""), index=c.index).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ schools
+def write_school(root: Path, w: dict) -> dict[str, int]:
+    """Termly pupilonroll / termlyexclusions per LA and term, and KS4 per LA and year."""
+    from synthetic.education import iter_census, ks4_results
+
+    p = w["params"]
+    counts = {"pupilonroll": 0, "termlyexclusions": 0, "ks4": 0}
+    for year, term, roll, excl in iter_census(w["persons"], w["pupils"], w["ever_cla"], p):
+        roll_out = {
+            "upn": roll["upn"].to_numpy(), "formerupn": roll["formerupn"].to_numpy(),
+            "dob": fmt(roll["dob"].to_numpy()), "gender": roll["gender"].to_numpy(),
+            "ethnicity": roll["ethnicity"].to_numpy(), "laestab": roll["laestab"].to_numpy(),
+            "entrydate": fmt(roll["entrydate"].to_numpy()),
+            "enrolstatus": roll["enrolstatus"].to_numpy(),
+            "ncyearactual": roll["ncyearactual"].to_numpy(),
+            "senprovision": roll["senprovision"].to_numpy(),
+            "fsmeligible": roll["fsmeligible"].to_numpy(),
+            "termlysessionspossible": roll["termlysessionspossible"].to_numpy(),
+            "termlysessionsauthorised": roll["termlysessionsauthorised"].to_numpy(),
+            "termlysessionsunauthorised": roll["termlysessionsunauthorised"].to_numpy(),
+        }
+        import pyarrow as pa
+
+        from synthetic.io import to_arrow
+
+        table = to_arrow(roll_out)
+        la = roll["la"].to_numpy()
+        order = np.lexsort((roll["upn"].to_numpy().astype(str), la))
+        table = table.take(pa.array(order))
+        la_sorted = la[order]
+        ex_la = excl["la"].to_numpy()
+        for li in range(len(AREAS)):
+            lo, hi = np.searchsorted(la_sorted, [li, li + 1])
+            folder = root / "school_census" / AREAS[li].code / f"{year}-{term}"
+            counts["pupilonroll"] += write_csv(table.slice(lo, hi - lo), folder / "pupilonroll.csv")
+            e = excl[ex_la == li].sort_values(["upn", "startdate"])
+            counts["termlyexclusions"] += write_csv({
+                "upn": e["upn"].to_numpy(), "laestab": e["laestab"].to_numpy(),
+                "startdate": fmt(e["startdate"].to_numpy()), "sessions": e["sessions"].to_numpy(),
+                "category": e["category"].to_numpy(), "reason": e["reason"].to_numpy()},
+                folder / "termlyexclusions.csv")
+        if term == "summer":
+            ks4 = ks4_results(roll, w["persons"], w["ever_cla"], p, year)
+            for li in range(len(AREAS)):
+                k = ks4[ks4["la"].to_numpy() == li].sort_values("upn")
+                counts["ks4"] += write_csv({
+                    "upn": k["upn"].to_numpy(), "laestab": k["laestab"].to_numpy(),
+                    "year": k["year"].to_numpy(), "att8": np.char.mod("%.1f", k["att8"]
+                                                                     .to_numpy()),
+                    "basics_94": k["basics_94"].to_numpy()},
+                    root / "attainment" / AREAS[li].code / str(year) / "ks4.csv")
+    return counts
+
+
+# ------------------------------------------------------------------------------ health
+def write_gp(root: Path, w: dict) -> dict[str, int]:
+    """gp/<extract_date>/patients.csv and events.csv."""
+    p = w["params"]
+    folder = root / "gp" / p.gp_extract_date
+    reg = w["gp_registrations"]
+    from synthetic.calendar import ymd
+
+    y, m, _ = ymd(w["persons"]["dob"].to_numpy()[reg["pid"].to_numpy()])
+    n1 = write_csv({
+        "patient_id": reg["patient_id"].to_numpy(), "practice_code": reg["practice"].to_numpy(),
+        "registration_start": fmt(reg["start"].to_numpy()),
+        "registration_end": fmt(reg["end"].to_numpy()), "year_of_birth": y,
+        "month_of_birth": m, "sex": np.where(w["persons"]["male"].to_numpy()[reg["pid"]],
+                                             "M", "F"),
+        "lsoa_code": reg["lsoa"].to_numpy(), "la_code": LA_CODES[reg["la"].to_numpy()]},
+        folder / "patients.csv")
+    ev = w["gp_events"]
+    n2 = write_csv({"patient_id": ev["patient_id"].to_numpy(), "event_date": fmt(ev["day"]
+                                                                                .to_numpy()),
+                    "snomed_code": ev["code"].to_numpy(), "value": ev["value"].to_numpy()},
+                   folder / "events.csv")
+    return {"gp_patients": n1, "gp_events": n2}
+
+
+def _age_band(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """HES startage: years, or 7001-7007 for infants."""
+    days = when - dob
+    years = (days / 365.25).astype(int)
+    infant = np.select([days < 1, days < 7, days < 28, days < 91, days < 182, days < 273],
+                       [7001, 7002, 7003, 7004, 7005, 7006], 7007)
+    return np.where(years >= 1, years, infant)
+
+
+def write_sus(root: Path, w: dict) -> dict[str, int]:
+    """sus/apc, sus/op and sus/ecds per financial year."""
+    from synthetic.calendar import collection_year
+
+    persons = w["persons"]
+    dob = persons["dob"].to_numpy().astype(np.int64)
+    male = persons["male"].to_numpy()
+    areas = np.array([a.acute_trust for a in AREAS], dtype=object)
+    counts = {"apc": 0, "op": 0, "ecds": 0}
+    apc = w["apc"]
+    fy = collection_year(apc["admidate"].to_numpy())
+    pcode = w["postcode_lsoa"]
+    for y in np.unique(fy):
+        a = apc[fy == y]
+        pid = a["pid"].to_numpy()
+        cols = {
+            "der_pseudo_nhs_number": a["sus_id"].to_numpy(),
+            "epikey": a["epikey"].to_numpy(), "admidate": fmt(a["admidate"].to_numpy()),
+            "disdate": fmt(a["disdate"].to_numpy()), "epistart": fmt(a["admidate"].to_numpy()),
+            "epiend": fmt(a["disdate"].to_numpy()), "epiorder": np.ones(len(a), int),
+            "admimeth": a["admimeth"].to_numpy(), "admisorc": "19", "disdest": "19",
+            "startage": _age_band(dob[pid], a["admidate"].to_numpy()),
+            "sex": np.where(male[pid], "1", "2"), "procode": areas[a["la"].to_numpy()],
+            "tretspef": a["tretspef"].to_numpy(), "diag_01": a["diag_01"].to_numpy(),
+            "diag_02": a["diag_02"].to_numpy(),
+        }
+        for k in range(3, 21):
+            cols[f"diag_{k:02d}"] = np.full(len(a), None, object)
+        cols["lsoa11"] = pcode(pid, a["admidate"].to_numpy())
+        cols["resladst_ons"] = LA_CODES[a["la"].to_numpy()]
+        counts["apc"] += write_csv(cols, root / "sus" / "apc" / fyear(int(y)) / "apc.csv")
+    op = w["op"]
+    fy = collection_year(op["day"].to_numpy())
+    for y in np.unique(fy):
+        o = op[fy == y]
+        pid = o["pid"].to_numpy()
+        counts["op"] += write_csv({
+            "der_pseudo_nhs_number": o["sus_id"].to_numpy(), "attendkey": o["attendkey"]
+            .to_numpy(), "apptdate": fmt(o["day"].to_numpy()), "atentype": o["atentype"]
+            .to_numpy(), "attended": o["attended"].to_numpy(), "tretspef": o["tretspef"]
+            .to_numpy(), "mainspef": o["tretspef"].to_numpy(),
+            "procode": areas[o["la"].to_numpy()],
+            "apptage": ((o["day"].to_numpy() - dob[pid]) / 365.25).astype(int),
+            "sex": np.where(male[pid], "1", "2")}, root / "sus" / "op" / fyear(int(y)) / "op.csv")
+    ec = w["ecds"]
+    fy = collection_year(ec["day"].to_numpy())
+    for y in np.unique(fy):
+        e = ec[fy == y]
+        pid = e["pid"].to_numpy()
+        counts["ecds"] += write_csv({
+            "der_pseudo_nhs_number": e["sus_id"].to_numpy(), "ec_ident": e["ec_ident"].to_numpy(),
+            "der_ec_arrival_date_time": fmt_datetime(e["day"].to_numpy(), e["secs"].to_numpy()),
+            "ec_department_type": e["dept"].to_numpy(),
+            "ec_chief_complaint_snomed_ct": e["complaint"].to_numpy(),
+            "ec_diagnosis_01": e["diag1"].to_numpy(), "ec_diagnosis_02": None,
+            "ec_diagnosis_03": None, "ec_injury_intent_snomed_ct": e["intent"].to_numpy(),
+            "discharge_destination_snomed_ct": e["discharge"].to_numpy(),
+            "der_provider_code": areas[e["la"].to_numpy()],
+            "der_age_at_cds_activity_date": ((e["day"].to_numpy() - dob[pid]) / 365.25).astype(
+                int)}, root / "sus" / "ecds" / fyear(int(y)) / "ecds.csv")
+    return counts
+
+
+def write_mhsds(root: Path, w: dict) -> dict[str, int]:
+    """mhsds/<year>/MHS101Referral, MHS102ServiceTypeReferredTo, MHS201CareContact."""
+    from synthetic.mhsds import uniq_month_id
+
+    r101, r102, r201 = w["mhsds_rows"]
+    counts = {"MHS101Referral": 0, "MHS102ServiceTypeReferredTo": 0, "MHS201CareContact": 0}
+    first = uniq_month_id(np.array([year_start(w["params"].health_from)]))[0]
+    for table, df in (("MHS101Referral", r101), ("MHS102ServiceTypeReferredTo", r102),
+                      ("MHS201CareContact", r201)):
+        df = df[df["month"] >= first]
+        fy = (df["month"].to_numpy() + 2) // 12 + 1900 + (((df["month"].to_numpy() + 2) % 12)
+                                                          >= 3)
+        for y in np.unique(fy):
+            d = df[fy == y]
+            if table == "MHS101Referral":
+                cols = {"UniqMonthID": d["month"].to_numpy(), "Person_ID": d["person_id"]
+                        .to_numpy(), "UniqServReqID": d["srv"].to_numpy(),
+                        "ReferralRequestReceivedDate": fmt(d["ref"].to_numpy()),
+                        "SourceOfReferralMH": d["source"].to_numpy(),
+                        "PrimReasonReferralMH": d["reason"].to_numpy(),
+                        "ServDischDate": fmt(d["disch"].to_numpy()),
+                        "OrgIDProv": d["org"].to_numpy()}
+            elif table == "MHS102ServiceTypeReferredTo":
+                cols = {"UniqMonthID": d["month"].to_numpy(), "UniqServReqID": d["srv"]
+                        .to_numpy(), "ServTeamTypeRefToMH": d["team"].to_numpy()}
+            else:
+                cols = {"UniqMonthID": d["month"].to_numpy(), "UniqServReqID": d["srv"]
+                        .to_numpy(), "UniqCareContID": d["cc"].to_numpy(),
+                        "CareContDate": fmt(d["day"].to_numpy()),
+                        "AttendOrDNACode": d["attend"].to_numpy(),
+                        "ConsMechanismMH": d["mech"].to_numpy()}
+            counts[table] += write_csv(cols, root / "mhsds" / str(int(y)) / f"{table}.csv")
+    return counts
+
+
+def write_population(root: Path, pop: pd.DataFrame) -> int:
+    """reference/population.csv."""
+    return write_csv({c: pop[c].to_numpy() for c in pop.columns},
+                     root / "reference" / "population.csv")
+
+
+def write_identifiers(root: Path, ident: pd.DataFrame) -> int:
+    """identifiers/<source_system>/<provider_code>/identifiers.csv."""
+    n = 0
+    cols = ["source_record_id", "nhs_number", "upn", "forename", "surname", "dob", "sex",
+            "postcode", "record_date"]
+    for (src, prov), part in ident.groupby(["source_system", "provider_code"], sort=True):
+        n += write_csv({c: part[c].to_numpy() for c in cols},
+                       root / "identifiers" / src / prov / "identifiers.csv")
+    return n

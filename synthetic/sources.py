@@ -1,0 +1,224 @@
+"""Source-local record keys (CHILD, patient_id, pseudo NHS number, Person_ID) and the
+identifier records behind them, with the truth mapping to persons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthetic.areas import AREAS
+from synthetic.calendar import NEVER, day
+from synthetic.identifiers import inject_errors, person_view
+from synthetic.params import Params
+from synthetic.population import la_at, lsoa_of, postcode_at
+from synthetic.rng import component_rng
+
+LA_CODES = np.array([a.code for a in AREAS], dtype=object)
+LAST_DAY = day(2025, 3, 31)
+
+
+def unique_tokens(rng: np.random.Generator, n: int, digits: int) -> np.ndarray:
+    """`n` distinct random integers with exactly `digits` digits."""
+    lo, hi = 10 ** (digits - 1), 10**digits
+    out = rng.integers(lo, hi, int(n * 1.05) + 10)
+    _, first = np.unique(out, return_index=True)
+    out = out[np.sort(first)]
+    while len(out) < n:
+        more = rng.integers(lo, hi, n)
+        out = np.concatenate([out, more])
+        _, first = np.unique(out, return_index=True)
+        out = out[np.sort(first)]
+    return out[:n]
+
+
+def csc_ids(episodes: pd.DataFrame, cin: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """One LA child ID per (person, LA) known to children's social care."""
+    rng = component_rng(p.seed, "ids.csc")
+    a = episodes.groupby(["pid", "la"], as_index=False)["decom"].min().rename(
+        columns={"decom": "first"})
+    b = cin.groupby(["pid", "la"], as_index=False)["ref"].min().rename(columns={"ref": "first"})
+    c = pd.concat([a, b]).groupby(["pid", "la"], as_index=False)["first"].min()
+    last_a = episodes.groupby(["pid", "la"])["decom"].max()
+    last_b = cin.groupby(["pid", "la"])["ref"].max()
+    last = pd.concat([last_a, last_b]).groupby(level=[0, 1]).max()
+    c["last"] = last.reindex(pd.MultiIndex.from_frame(c[["pid", "la"]])).to_numpy()
+    c = c.sort_values(["la", "pid"], ignore_index=True)
+    c["child"] = unique_tokens(rng, len(c), 6).astype(str).astype(object)
+    return c
+
+
+def adoptions(persons: pd.DataFrame, periods: pd.DataFrame, episodes: pd.DataFrame, p: Params
+              ) -> pd.DataFrame:
+    """Adopted children: adoption day, decision and match dates, new surname."""
+    rng = component_rng(p.seed, "adoptions")
+    fin = episodes[episodes["rec"].isin(["E11", "E12"])]
+    per = fin[["pid", "la", "dec", "period_id"]].rename(columns={"dec": "day"})
+    e1 = episodes[episodes["ls"] == "E1"].groupby("period_id")["decom"].min()
+    ap = episodes[episodes["place"].isin(["A5", "A6"])].groupby("period_id").agg(
+        place_day=("decom", "min"), place=("place", "first"))
+    per = per.join(e1.rename("e1"), on="period_id").join(ap, on="period_id")
+    n = len(per)
+    per["decision"] = (per["e1"].to_numpy() - rng.integers(20, 120, n)).astype(np.int64)
+    per["match"] = np.maximum(per["place_day"].to_numpy() - rng.integers(5, 60, n),
+                              per["e1"].to_numpy()).astype(np.int64)
+    per["foster_care"] = (per["place"] == "A5").astype(int)
+    from synthetic.names import draw_names
+
+    origin = persons["origin"].to_numpy()[per["pid"].to_numpy()]
+    per["surname"] = draw_names(rng, origin, np.zeros(n, bool), "surname")
+    return per.reset_index(drop=True)
+
+
+def assign_health_ids(persons: pd.DataFrame, adopt: pd.DataFrame, events: dict[str, pd.DataFrame],
+                      p: Params) -> dict[str, pd.DataFrame]:
+    """Add sus_id / patient_id / person_id columns to event tables; return key tables."""
+    rng = component_rng(p.seed, "ids.health")
+    n = len(persons)
+    adopted_day = np.full(n, int(NEVER), np.int64)
+    adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
+    keys = {}
+    for source, tabs in (("sus", ("apc", "op", "ecds")), ("mhsds", ("refs",))):
+        frames = []
+        for t in tabs:
+            df = events[t]
+            dcol = "admidate" if t == "apc" else ("ref" if t == "refs" else "day")
+            ver = (df[dcol].to_numpy() >= adopted_day[df["pid"].to_numpy()]).astype(np.int8)
+            df["ver"] = ver
+            frames.append(df[["pid", "ver", dcol]].rename(columns={dcol: "day"}))
+        allk = pd.concat(frames).groupby(["pid", "ver"], as_index=False)["day"].min()
+        if source == "sus":
+            tok = unique_tokens(rng, len(allk), 15)
+            allk["key"] = np.char.add("9", tok.astype(str)).astype(object)
+        else:
+            tok = unique_tokens(rng, len(allk), 10)
+            allk["key"] = np.char.add("MHP", tok.astype(str)).astype(object)
+        keys[source] = allk
+        lookup = allk.set_index(["pid", "ver"])["key"]
+        for t in tabs:
+            df = events[t]
+            col = "sus_id" if source == "sus" else "person_id"
+            df[col] = lookup.reindex(pd.MultiIndex.from_arrays(
+                [df["pid"].to_numpy(), df["ver"].to_numpy()])).to_numpy()
+    return keys
+
+
+def gp_registrations(persons: pd.DataFrame, adopt: pd.DataFrame, lo: np.ndarray, hi: np.ndarray,
+                     gp_events: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """GP registrations (patients.csv rows) and patient_id on each event."""
+    rng = component_rng(p.seed, "ids.gp")
+    n = len(persons)
+    reg = persons["gp_registered"].to_numpy() & (hi > lo)
+    pid = np.flatnonzero(reg)
+    start = lo[pid] + np.where(lo[pid] == persons["dob"].to_numpy()[pid], rng.integers(
+        5, 42, len(pid)), 0)
+    end = np.where(hi[pid] > LAST_DAY, NEVER, hi[pid])
+    adopted_day = np.full(n, int(NEVER), np.int64)
+    adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
+    ad = adopted_day[pid]
+    split = (ad > start) & (ad < np.minimum(end, LAST_DAY))
+    base = pd.DataFrame({"pid": pid, "ver": 0, "start": start, "end": np.where(split, ad, end)})
+    post = pd.DataFrame({"pid": pid[split], "ver": 1, "start": ad[split] + 30, "end": end[split]})
+    dup_sel = rng.random(len(pid)) < p.errors.gp_duplicate_registration
+    dup_day = start + (rng.random(len(pid)) * np.maximum(np.minimum(end, LAST_DAY) - start, 1)
+                       ).astype(np.int64)
+    dups = pd.DataFrame({"pid": pid[dup_sel], "ver": 2, "start": dup_day[dup_sel],
+                         "end": np.where(rng.random(dup_sel.sum()) < 0.5, NEVER,
+                                         np.minimum(dup_day[dup_sel] + 200, LAST_DAY))})
+    regs = pd.concat([base, post, dups], ignore_index=True)
+    regs = regs[regs["start"] < regs["end"]].sort_values(["pid", "ver"], ignore_index=True)
+    regs["patient_id"] = unique_tokens(rng, len(regs), 9).astype(str).astype(object)
+    la = la_at(persons, regs["pid"].to_numpy(), np.minimum(regs["start"].to_numpy(), LAST_DAY))
+    regs["la"] = la
+    h = (regs["pid"].to_numpy() * 7919 + regs["ver"].to_numpy()) % 40
+    prefix = np.array([a.practice_prefix for a in AREAS], dtype=object)[la]
+    regs["practice"] = prefix + np.char.zfill((h + 1 + la * 40).astype(str), 3).astype(object)
+    pc = postcode_at(persons, regs["pid"].to_numpy(), regs["start"].to_numpy())
+    regs["lsoa"] = lsoa_of(pc, la)
+    # events -> patient_id active at the event date (duplicates take some events)
+    ev_pid = gp_events["pid"].to_numpy()
+    ev_day = gp_events["day"].to_numpy()
+    ver = (ev_day >= adopted_day[ev_pid]).astype(np.int8)
+    lk = regs.drop_duplicates(["pid", "ver"]).set_index(["pid", "ver"])
+    main = lk["patient_id"].reindex(pd.MultiIndex.from_arrays([ev_pid, ver])).to_numpy()
+    d = lk.loc[lk.index.get_level_values(1) == 2]
+    dpid = pd.Series(d["patient_id"].to_numpy(), index=d.index.get_level_values(0))
+    dstart = pd.Series(d["start"].to_numpy(), index=d.index.get_level_values(0))
+    dp = dpid.reindex(ev_pid).to_numpy()
+    ds = dstart.reindex(ev_pid).to_numpy()
+    use_dup = pd.notna(dp) & (ev_day >= np.nan_to_num(ds.astype(float), nan=9e18)) & (
+        rng.random(len(ev_pid)) < 0.5) & (ver == 0)
+    gp_events["patient_id"] = np.where(use_dup, dp, main)
+    gp_events.dropna(subset=["patient_id"], inplace=True)
+    return regs
+
+
+def identifier_records(persons: pd.DataFrame, w: dict, p: Params
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """All identifier rows (landing), the person map and the injected-error flags (truth)."""
+    rng = component_rng(p.seed, "ids.records")
+    adopt = w["adoptions"]
+    pupils = w["pupils"]
+    recs = []
+    # csc: first and (often) last involvement
+    c = w["csc_ids"]
+    two = (c["last"].to_numpy() > c["first"].to_numpy()) & (rng.random(len(c)) < 0.5)
+    for sel, col in ((np.ones(len(c), bool), "first"), (two, "last")):
+        cc = c[sel]
+        upn = pupils.upn[cc["pid"].to_numpy()]
+        has = (pupils.issue_day[cc["pid"].to_numpy()] <= cc[col].to_numpy()) & (
+            rng.random(len(cc)) > p.errors.upn_missing_csc)
+        recs.append(pd.DataFrame({"source_system": "csc", "provider_code": LA_CODES[cc["la"]],
+                                  "source_record_id": cc["child"].to_numpy(),
+                                  "pid": cc["pid"].to_numpy(), "when": cc[col].to_numpy(),
+                                  "upn": np.where(has, upn, None)}))
+    # school census: temporary and permanent UPNs
+    issued = np.flatnonzero(pd.Series(pupils.upn).notna().to_numpy())
+    tmp = issued[pd.Series(pupils.temp_upn[issued]).notna().to_numpy()]
+    for ids, upns, when in ((issued, pupils.upn[issued], np.maximum(
+            pupils.temp_until[issued], pupils.issue_day[issued])),
+            (tmp, pupils.temp_upn[tmp], pupils.issue_day[tmp])):
+        ok = when <= LAST_DAY + 120
+        la = pupils.issue_la[ids]
+        recs.append(pd.DataFrame({"source_system": "school_census",
+                                  "provider_code": LA_CODES[la[ok]],
+                                  "source_record_id": upns[ok], "pid": ids[ok],
+                                  "when": np.minimum(when[ok], LAST_DAY), "upn": upns[ok]}))
+    # gp registrations
+    regs = w["gp_registrations"]
+    recs.append(pd.DataFrame({"source_system": "gp", "provider_code": "NWL",
+                              "source_record_id": regs["patient_id"].to_numpy(),
+                              "pid": regs["pid"].to_numpy(),
+                              "when": np.minimum(regs["start"].to_numpy(), LAST_DAY),
+                              "upn": None}))
+    for src in ("sus", "mhsds"):
+        k = w["health_keys"][src]
+        recs.append(pd.DataFrame({"source_system": src, "provider_code": "NWL",
+                                  "source_record_id": k["key"].to_numpy(),
+                                  "pid": k["pid"].to_numpy(),
+                                  "when": np.minimum(k["day"].to_numpy(), LAST_DAY),
+                                  "upn": None}))
+    allr = pd.concat(recs, ignore_index=True)
+    outs, flags = [], []
+    for src in ("csc", "school_census", "gp", "sus", "mhsds"):
+        part = allr[allr["source_system"] == src]
+        view = person_view(persons, part["pid"].to_numpy(), part["when"].to_numpy().astype(
+            np.int64), adopt)
+        out, fl = inject_errors(view, src, p, part["upn"].to_numpy() if src in (
+            "csc", "school_census") else None)
+        out.insert(0, "source_record_id", part["source_record_id"].to_numpy())
+        out.insert(0, "provider_code", part["provider_code"].to_numpy())
+        out.insert(0, "source_system", src)
+        out["pid"] = part["pid"].to_numpy()
+        outs.append(out)
+        fl.insert(0, "source_record_id", part["source_record_id"].to_numpy())
+        fl.insert(0, "provider_code", part["provider_code"].to_numpy())
+        fl.insert(0, "source_system", src)
+        flags.append(fl)
+    ident = pd.concat(outs, ignore_index=True)
+    ident = ident.sort_values(["source_system", "provider_code", "source_record_id",
+                               "record_date"], kind="stable", ignore_index=True)
+    pmap = ident[["source_system", "provider_code", "source_record_id", "pid"]].drop_duplicates(
+        ["source_system", "provider_code", "source_record_id"])
+    pmap = pmap.assign(true_person_id=persons["person_id"].to_numpy()[pmap["pid"].to_numpy()])
+    flags_df = pd.concat(flags, ignore_index=True).fillna(False)
+    return ident.drop(columns=["pid"]), pmap.drop(columns=["pid"]), flags_df
