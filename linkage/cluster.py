@@ -9,14 +9,20 @@ Decisions:
   and their dates of birth agree, allowing a day/month transposition or one typed
   digit; (b) probabilistic: Splink match probability at or above the threshold.
 - Connected components are computed set-based (scipy sparse graph).
-- Then a constraint: a person holds at most one valid NHS number and at most one
-  permanent UPN. Twins and siblings share surname, address and sometimes date of
+- Then constraints: a person holds at most one valid NHS number and at most one
+  permanent UPN, and no two of their records carry incompatible forenames (not
+  equal, not variants, not a prefix or middle name of the other, not swapped with
+  the surname, Jaro-Winkler below 0.75, more than one edit apart). Twins share surname, address and date of
   birth, and a record without names or numbers (an SUS or MHSDS record with a
   missing NHS number, say) can score highly against both twins and bridge them.
-  Components that break the constraint (a small minority) are re-clustered by
+  Components that break a constraint (a small minority) are re-clustered by
   adding their edges strongest first (deterministic before probabilistic), and
-  skipping any edge that would join two groups holding different NHS numbers or
-  different permanent UPNs. The weaker bridging edge is the one dropped.
+  skipping any edge that would join two groups holding different NHS numbers,
+  different permanent UPNs, or incompatible forenames. The weaker bridging edge
+  is the one dropped.
+- A consequence, intended: an adopted child's records before and after adoption
+  (new NHS number and surname) are not linked; in England the new NHS number is
+  issued precisely to separate the two identities.
 - Each record's `match_probability` is its strongest edge inside its final
   cluster, and `link_method` is that edge's kind: `deterministic_nhs`,
   `deterministic_upn`, `probabilistic`, or `unlinked` for a cluster of one.
@@ -77,6 +83,34 @@ final as (
 select * from final
 """
 
+FORENAMES_COMPATIBLE_SQL = """(
+    l.forename1 = r.forename1 or list_has_any(l.forename1_groups, r.forename1_groups)
+    or jaro_winkler_similarity(l.forename1, r.forename1) >= 0.75
+    or damerau_levenshtein(l.forename1, r.forename1) <= 1
+    or starts_with(l.forename1, r.forename1) or starts_with(r.forename1, l.forename1)
+    or list_contains(r.forename_parts, l.forename1) or list_contains(l.forename_parts, r.forename1)
+    or list_contains(r.surname_parts, l.forename1) or list_contains(l.surname_parts, r.forename1)
+    or l.forename1 = r.surname_compact or r.forename1 = l.surname_compact
+)"""
+
+INCOMPATIBLE_SQL = f"""
+create or replace table incompatible_keys as
+with named as (
+    select components.comp, link_rows.*
+    from link_rows inner join components on components.key_id = link_rows.key_id
+    where link_rows.forename1 is not null
+),
+row_pairs as (
+    select l.comp, l.key_id as key_a, r.key_id as key_b,
+        {FORENAMES_COMPATIBLE_SQL} as compatible
+    from named as l
+    inner join named as r on l.comp = r.comp and l.key_id < r.key_id
+)
+select comp, key_a, key_b from row_pairs
+group by comp, key_a, key_b
+having not bool_or(coalesce(compatible, false))
+"""
+
 KEY_IDENTIFIERS_SQL = """
 select key_id,
     coalesce(list(distinct nhs_number) filter (where nhs_number is not null), []) as nhs,
@@ -102,10 +136,17 @@ class ClusterStats:
 class _Groups:
     """Union-find whose roots carry the NHS numbers and UPNs of their members."""
 
-    def __init__(self, nhs: dict[int, frozenset[str]], upn: dict[int, frozenset[str]]) -> None:
+    def __init__(
+        self,
+        nhs: dict[int, frozenset[str]],
+        upn: dict[int, frozenset[str]],
+        incompatible: dict[int, frozenset[int]],
+    ) -> None:
         self.parent: dict[int, int] = {}
         self.nhs = dict(nhs)
         self.upn = dict(upn)
+        self.members: dict[int, frozenset[int]] = {}
+        self.forbidden = dict(incompatible)
 
     def find(self, node: int) -> int:
         parent = self.parent.setdefault(node, node)
@@ -125,18 +166,32 @@ class _Groups:
             return False
         if upn_a and upn_b and upn_a.isdisjoint(upn_b):
             return False
+        members_a = self.members.get(ra, frozenset((ra,)))
+        members_b = self.members.get(rb, frozenset((rb,)))
+        forbidden_a = self.forbidden.get(ra, frozenset())
+        forbidden_b = self.forbidden.get(rb, frozenset())
+        if not forbidden_a.isdisjoint(members_b) or not forbidden_b.isdisjoint(members_a):
+            return False
         root, child = (ra, rb) if ra < rb else (rb, ra)
         self.parent[child] = root
         self.nhs[root] = nhs_a | nhs_b
         self.upn[root] = upn_a | upn_b
+        self.members[root] = members_a | members_b
+        self.forbidden[root] = forbidden_a | forbidden_b
         return True
 
 
-def _resolve_conflicts(edges: pd.DataFrame, ids: pd.DataFrame) -> tuple[dict[int, int], int]:
+def _resolve_conflicts(
+    edges: pd.DataFrame, ids: pd.DataFrame, incompatible: pd.DataFrame
+) -> tuple[dict[int, int], int]:
     """Constrained greedy clustering of the conflicted components' edges."""
     nhs = {int(k): frozenset(v) for k, v in zip(ids.key_id, ids.nhs, strict=True) if len(v)}
     upn = {int(k): frozenset(v) for k, v in zip(ids.key_id, ids.upn, strict=True) if len(v)}
-    groups = _Groups(nhs, upn)
+    partners: dict[int, set[int]] = {}
+    for a, b in zip(incompatible.key_a.to_numpy(), incompatible.key_b.to_numpy(), strict=True):
+        partners.setdefault(int(a), set()).add(int(b))
+        partners.setdefault(int(b), set()).add(int(a))
+    groups = _Groups(nhs, upn, {k: frozenset(v) for k, v in partners.items()})
     rejected = 0
     for a, b in zip(edges.key_a.to_numpy(), edges.key_b.to_numpy(), strict=True):
         if not groups.try_union(int(a), int(b)):
@@ -163,6 +218,7 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> ClusterStats:
     con.execute("create or replace table components as select * from _components")
     con.unregister("_components")
 
+    con.execute(INCOMPATIBLE_SQL)
     con.execute(
         """
         create or replace table conflict_keys as
@@ -174,6 +230,8 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> ClusterStats:
         bad as (
             select comp from ids group by comp
             having count(distinct nhs_number) > 1 or count(distinct upn) > 1
+            union
+            select comp from incompatible_keys
         )
         select components.key_id, components.comp
         from components inner join bad on bad.comp = components.comp
@@ -197,7 +255,8 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> ClusterStats:
             """
         ).fetchdf()
         ids = con.execute(KEY_IDENTIFIERS_SQL).fetchdf()
-        roots, stats.rejected_edges = _resolve_conflicts(conflict_edges, ids)
+        incompatible = con.execute("select key_a, key_b from incompatible_keys").fetchdf()
+        roots, stats.rejected_edges = _resolve_conflicts(conflict_edges, ids, incompatible)
         offset = int(labels.max()) + 1
         relabel = pd.DataFrame(
             {"key_id": list(roots), "cluster_id": [offset + root for root in roots.values()]}

@@ -21,10 +21,12 @@ Model decisions:
   full name, plus surname + postcode, so a true pair is reachable when any one of
   date of birth, name or postcode is wrong. Each rule is selective (no rule on date
   of birth alone) so comparisons stay near-linear in the number of records.
-- Training: u by random sampling (seeded); EM in two sessions, one blocked on
-  date of birth + postcode (estimates names, sex, NHS number, UPN) and one on NHS
-  number (estimates names, date of birth, sex, postcode); the prior from
-  deterministic rules with an assumed recall.
+- Training: u by random sampling (seeded); EM in three sessions, blocked on date
+  of birth + postcode (estimates names, sex, NHS number, UPN), on NHS number
+  (estimates names, date of birth, sex, postcode) and on date of birth + surname
+  (estimates forename, postcode across LA and health sources alike, sex, NHS
+  number, UPN); Splink averages each parameter over the sessions that estimate
+  it. The prior comes from deterministic rules with an assumed recall.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class LinkageParameters:
     em_blocking_rules: tuple[str, ...] = (
         "l.dob = r.dob and l.postcode = r.postcode",
         "l.nhs_number = r.nhs_number",
+        "l.dob = r.dob and l.surname_compact = r.surname_compact",
     )
     prior_rules: tuple[str, ...] = (
         "l.nhs_number = r.nhs_number",
@@ -136,7 +139,7 @@ def forename_comparison() -> dict[str, Any]:
                 "tf_adjustment_weight": 1.0,
             },
             {
-                "sql_condition": "forename1_canon_l = forename1_canon_r",
+                "sql_condition": "list_has_any(forename1_groups_l, forename1_groups_r)",
                 "label_for_charts": "nickname or spelling variant",
             },
             {
@@ -250,8 +253,10 @@ def sex_comparison() -> dict[str, Any]:
 
 def postcode_comparison() -> dict[str, Any]:
     """Postcode: full (term-frequency adjusted: many children share a care home or
-    block of flats), sector, district, else. Children move, so disagreement is weak
-    evidence, which EM learns from the data."""
+    block of flats), sector, district, then disagreement split by time: records made
+    two or more years apart are expected to differ (families move), so that level
+    carries much weaker evidence against a match than a contemporaneous mismatch.
+    EM learns both from the data."""
     return {
         "output_column_name": "postcode",
         "comparison_description": "postcode",
@@ -271,6 +276,10 @@ def postcode_comparison() -> dict[str, Any]:
                 "sql_condition": "postcode_district_l = postcode_district_r",
                 "label_for_charts": "district",
             },
+            {
+                "sql_condition": "abs(record_year_l - record_year_r) >= 2",
+                "label_for_charts": "different, recorded 2+ years apart",
+            },
             _else(),
         ],
     }
@@ -285,6 +294,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "upn_is_temporary",
     "forename1",
     "forename1_canon",
+    "forename1_groups",
     "forename_parts",
     "surname_compact",
     "surname_parts",
@@ -295,6 +305,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "postcode",
     "postcode_sector",
     "postcode_district",
+    "record_year",
 )
 """Columns of the table the Splink model reads (`link_rows`)."""
 

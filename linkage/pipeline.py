@@ -98,8 +98,13 @@ def run_link(
     params: LinkageParameters | None = None,
     console: Console | None = None,
     show_progress: bool = True,
+    work_db: Path | None = None,
 ) -> LinkResult:
-    """Link every identifier file under `landing` into `warehouse` (see module doc)."""
+    """Link every identifier file under `landing` into `warehouse` (see module doc).
+
+    `work_db` keeps the working database (identifiers included) in a file for
+    debugging the model; never point it into a shared or exported location.
+    """
     params = params or LinkageParameters()
     console = console or Console(stderr=True)
     landing, warehouse = Path(landing), Path(warehouse)
@@ -114,7 +119,7 @@ def run_link(
     spill = run_dir / "tmp"
     result = LinkResult(run_id=run_id, run_dir=run_dir)
 
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(str(work_db) if work_db else ":memory:")
     con.execute(f"set memory_limit = '{params.memory_limit}'")
     con.execute(f"set threads = {int(params.threads)}")
     con.execute("set temp_directory = ?", [str(spill)])

@@ -12,9 +12,13 @@ Decisions:
   "smith jones"). `forename1` is the first forename part; the full string keeps
   middle names. Placeholder names used for newborns and unknowns (`baby`,
   `unknown`, `nk`, ...) become null: they are not evidence of identity.
-- Nicknames and spelling variants (`name_variants.csv`, data in the repository)
-  map a first forename to a canonical form; the model treats a canonical match
-  as weaker evidence than an exact match.
+- Nicknames and spelling variants (`settings/name_variants.csv`, data in the
+  repository): each row puts a name in a variant group named by its formal form
+  (`lottie,charlotte`); a name can sit in several groups (`charlie` is Charles or
+  Charlotte, `joseph` is also the anglicised `yusuf`). `forename1_groups` holds a
+  forename's groups and the name itself; two forenames are variants when their
+  groups meet. `forename1_canon`, the first name of the connected set of
+  variants, is used only for blocking. The model treats a variant match as weaker evidence than an exact one.
 - Date of birth: `YYYY-MM-DD` or `DD/MM/YYYY`; a blank dob is kept as null with
   reason `missing` (unreadable dobs are rejected with the file in `reader`).
 - Sex: `M`/`1`/`male` → M, `F`/`2`/`female` → F; `U`, `0`, `9` and blanks are
@@ -38,6 +42,7 @@ Decisions:
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -116,15 +121,45 @@ MACROS: tuple[str, ...] = (
 )
 
 
+def name_variant_rows() -> list[tuple[str, list[str], str]]:
+    """(name, its variant groups, blocking key) for every name in the variant file.
+
+    The blocking key is the alphabetically first name of the name's connected set in
+    the variant graph (all names linked through any shared group), so every pair of
+    variants shares it; comparisons use the non-transitive group overlap instead.
+    """
+    with NAME_VARIANTS_CSV.open(newline="", encoding="utf-8") as handle:
+        pairs = [
+            (row["variant"].strip().lower(), row["canonical"].strip().lower())
+            for row in csv.DictReader(handle)
+        ]
+    parent: dict[str, str] = {}
+
+    def find(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    groups: dict[str, set[str]] = {}
+    for variant, canonical in pairs:
+        groups.setdefault(variant, set()).add(canonical)
+        groups.setdefault(canonical, set()).add(canonical)
+        a, b = find(variant), find(canonical)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return [(name, sorted(groups[name]), find(name)) for name in sorted(groups)]
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the `cyp_*` macros and the name-variant table on a connection."""
     for sql in MACROS:
         con.execute(sql)
     con.execute(
-        "create or replace table name_variants as select lower(trim(variant)) as variant, "
-        "lower(trim(canonical)) as canonical from read_csv(?, header=true, all_varchar=true)",
-        [str(NAME_VARIANTS_CSV)],
+        "create or replace table name_variants "
+        "(variant varchar, groups varchar[], block_key varchar)"
     )
+    con.executemany("insert into name_variants values (?, ?, ?)", name_variant_rows())
 
 
 STANDARDISE_SQL = """
@@ -161,13 +196,17 @@ final as (
     select
         cleaned.*,
         split_part(cleaned.forenames, ' ', 1) as forename1,
-        coalesce(name_variants.canonical, split_part(cleaned.forenames, ' ', 1))
+        coalesce(name_variants.block_key, split_part(cleaned.forenames, ' ', 1))
             as forename1_canon,
+        case when cleaned.forenames is not null then list_distinct(list_append(
+            coalesce(name_variants.groups, []), split_part(cleaned.forenames, ' ', 1)))
+        end as forename1_groups,
         string_split(cleaned.forenames, ' ') as forename_parts,
         string_split(cleaned.surname, ' ') as surname_parts,
         replace(cleaned.surname, ' ', '') as surname_compact,
         strftime(cleaned.dob, '%Y%m%d') as dob_str,
         year(cleaned.dob) as dob_year,
+        year(cleaned.record_date) as record_year,
         split_part(cleaned.postcode, ' ', 1) as postcode_district,
         split_part(cleaned.postcode, ' ', 1) || ' ' || left(split_part(cleaned.postcode, ' ', 2), 1)
             as postcode_sector,
@@ -250,10 +289,10 @@ def parse_dates(values: list[str | None]) -> list[object]:
 
 
 def canonical_forenames(values: list[str | None]) -> list[object]:
-    """Canonical first forename after the nickname / variant map."""
+    """Blocking key of the first forename (first name of its set of variants)."""
     con = _values_table(values)
     rows = con.execute(
-        "select coalesce(name_variants.canonical, split_part(cyp_name(v.x), ' ', 1)) from v "
+        "select coalesce(name_variants.block_key, split_part(cyp_name(v.x), ' ', 1)) from v "
         "left join name_variants on name_variants.variant = split_part(cyp_name(v.x), ' ', 1) "
         "order by v.i"
     ).fetchall()

@@ -26,22 +26,94 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("E09000005", "Brent", 304, 75001, ("HA0", "HA9", "NW10", "NW2", "NW6", "NW9"),
-         "E84", "R1K", "RV3", 530),
-    Area("E09000009", "Ealing", 307, 82360, ("W3", "W5", "W7", "W13", "UB1", "UB2", "UB5", "UB6"),
-         "E85", "R1K", "RKL", 1170),
-    Area("E09000013", "Hammersmith and Fulham", 205, 31955, ("W6", "W12", "W14", "SW6"),
-         "E85", "RYJ", "RKL", 1940),
-    Area("E09000015", "Harrow", 310, 60452, ("HA1", "HA2", "HA3", "HA5", "HA7", "HA8"),
-         "E84", "R1K", "RV3", 2280),
-    Area("E09000017", "Hillingdon", 312, 75524, ("UB3", "UB4", "UB7", "UB8", "UB10", "HA4"),
-         "E86", "RAS", "RV3", 2470),
-    Area("E09000018", "Hounslow", 313, 67554, ("TW3", "TW4", "TW5", "TW7", "TW13", "TW14", "W4"),
-         "E86", "RQM", "RKL", 2640),
-    Area("E09000020", "Kensington and Chelsea", 207, 22555, ("W8", "W10", "W11", "SW3", "SW5"),
-         "E87", "RQM", "RV3", 2880),
-    Area("E09000033", "Westminster", 213, 29834, ("W1", "W2", "W9", "NW1", "NW8", "SW1"),
-         "E87", "RYJ", "RV3", 4590),
+    Area(
+        "E09000005",
+        "Brent",
+        304,
+        75001,
+        ("HA0", "HA9", "NW10", "NW2", "NW6", "NW9"),
+        "E84",
+        "R1K",
+        "RV3",
+        530,
+    ),
+    Area(
+        "E09000009",
+        "Ealing",
+        307,
+        82360,
+        ("W3", "W5", "W7", "W13", "UB1", "UB2", "UB5", "UB6"),
+        "E85",
+        "R1K",
+        "RKL",
+        1170,
+    ),
+    Area(
+        "E09000013",
+        "Hammersmith and Fulham",
+        205,
+        31955,
+        ("W6", "W12", "W14", "SW6"),
+        "E85",
+        "RYJ",
+        "RKL",
+        1940,
+    ),
+    Area(
+        "E09000015",
+        "Harrow",
+        310,
+        60452,
+        ("HA1", "HA2", "HA3", "HA5", "HA7", "HA8"),
+        "E84",
+        "R1K",
+        "RV3",
+        2280,
+    ),
+    Area(
+        "E09000017",
+        "Hillingdon",
+        312,
+        75524,
+        ("UB3", "UB4", "UB7", "UB8", "UB10", "HA4"),
+        "E86",
+        "RAS",
+        "RV3",
+        2470,
+    ),
+    Area(
+        "E09000018",
+        "Hounslow",
+        313,
+        67554,
+        ("TW3", "TW4", "TW5", "TW7", "TW13", "TW14", "W4"),
+        "E86",
+        "RQM",
+        "RKL",
+        2640,
+    ),
+    Area(
+        "E09000020",
+        "Kensington and Chelsea",
+        207,
+        22555,
+        ("W8", "W10", "W11", "SW3", "SW5"),
+        "E87",
+        "RQM",
+        "RV3",
+        2880,
+    ),
+    Area(
+        "E09000033",
+        "Westminster",
+        213,
+        29834,
+        ("W1", "W2", "W9", "NW1", "NW8", "SW1"),
+        "E87",
+        "RYJ",
+        "RV3",
+        4590,
+    ),
 )
 
 AREA_CODES: tuple[str, ...] = tuple(a.code for a in AREAS)
@@ -70,10 +142,20 @@ PUBLISHED_CLA_RATE: dict[str, dict[int, int]] = {
 
 # OC2 (2024, 2025): health assessment, immunisations, dental, SDQ received %, SDQ mean
 # England 2025 fallback: 90, 84, 81, 78, 14.9
-OC2_FIELDS = ("health_assessment_pct", "immunisations_pct", "dental_pct", "sdq_received_pct",
-              "sdq_mean")
-ENGLAND_OC2 = {"health_assessment_pct": 90.0, "immunisations_pct": 84.0, "dental_pct": 81.0,
-               "sdq_received_pct": 78.0, "sdq_mean": 14.9}
+OC2_FIELDS = (
+    "health_assessment_pct",
+    "immunisations_pct",
+    "dental_pct",
+    "sdq_received_pct",
+    "sdq_mean",
+)
+ENGLAND_OC2 = {
+    "health_assessment_pct": 90.0,
+    "immunisations_pct": 84.0,
+    "dental_pct": 81.0,
+    "sdq_received_pct": 78.0,
+    "sdq_mean": 14.9,
+}
 PUBLISHED_OC2: dict[str, dict[int, tuple[float, float, float, float, float]]] = {
     "E09000005": {2024: (93, 78, 89, 84, 11.3), 2025: (88, 72, 80, 93, 11.0)},
     "E09000009": {2024: (97, 61, 78, 100, 13.9), 2025: (99, 76, 93, 100, 15.3)},
@@ -85,10 +167,14 @@ PUBLISHED_OC2: dict[str, dict[int, tuple[float, float, float, float, float]]] = 
     "E09000033": {2024: (96, 100, 64, 85, 11.7), 2025: (100, 100, 91, 89, 10.9)},
 }
 PUBLISHED_OC2_COHORT: dict[str, dict[int, int]] = {
-    "E09000005": {2024: 211, 2025: 202}, "E09000009": {2024: 201, 2025: 184},
-    "E09000013": {2024: 130, 2025: 130}, "E09000015": {2024: 109, 2025: 100},
-    "E09000017": {2024: 203, 2025: 194}, "E09000018": {2024: 157, 2025: 167},
-    "E09000020": {2024: 57, 2025: 64}, "E09000033": {2024: 90, 2025: 102},
+    "E09000005": {2024: 211, 2025: 202},
+    "E09000009": {2024: 201, 2025: 184},
+    "E09000013": {2024: 130, 2025: 130},
+    "E09000015": {2024: 109, 2025: 100},
+    "E09000017": {2024: 203, 2025: 194},
+    "E09000018": {2024: 157, 2025: 167},
+    "E09000020": {2024: 57, 2025: 64},
+    "E09000033": {2024: 90, 2025: 102},
 }
 
 # placement stability: % with 3+ placements in the year, % same placement 2+ years

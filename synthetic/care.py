@@ -24,8 +24,13 @@ from synthetic.rng import component_rng
 
 LAST_DAY = day(2025, 3, 31)
 AGE_BANDS = ("<1", "1-4", "5-9", "10-15", "16+")
-BAND_LIMITS = ((0, 365), (365, 5 * 365), (5 * 365, 10 * 365), (10 * 365, 16 * 365),
-               (16 * 365 + 4, 18 * 365 - 20))
+BAND_LIMITS = (
+    (0, 365),
+    (365, 5 * 365),
+    (5 * 365, 10 * 365),
+    (10 * 365, 16 * 365),
+    (16 * 365 + 4, 18 * 365 - 20),
+)
 # per band: share short, short mean days, long mean years, exit mix for long stays
 SHORT_SHARE = (0.22, 0.33, 0.40, 0.45, 0.22)
 SHORT_MEAN = (120, 150, 160, 170, 150)
@@ -39,15 +44,40 @@ LONG_EXIT_MIX = (
     (0.0, 0.0, 0.55, 0.45),
 )
 PLACE_BY_AGE = {
-    "young": (("U6", 0.45), ("U4", 0.2), ("U3", 0.15), ("U1", 0.08), ("P1", 0.05),
-              ("U5", 0.04), ("R3", 0.03)),
-    "older": (("U6", 0.35), ("U4", 0.2), ("U3", 0.1), ("U1", 0.07), ("K2", 0.2), ("P1", 0.04),
-              ("K1", 0.01), ("S1", 0.02), ("R1", 0.01)),
+    "young": (
+        ("U6", 0.45),
+        ("U4", 0.2),
+        ("U3", 0.15),
+        ("U1", 0.08),
+        ("P1", 0.05),
+        ("U5", 0.04),
+        ("R3", 0.03),
+    ),
+    "older": (
+        ("U6", 0.35),
+        ("U4", 0.2),
+        ("U3", 0.1),
+        ("U1", 0.07),
+        ("K2", 0.2),
+        ("P1", 0.04),
+        ("K1", 0.01),
+        ("S1", 0.02),
+        ("R1", 0.01),
+    ),
     "leaving": (("U6", 0.2), ("U4", 0.1), ("U3", 0.05), ("K2", 0.15), ("H5", 0.45), ("P2", 0.05)),
 }
-REASON_CHANGE = (("CARPL", 0.36), ("CREQB", 0.10), ("CREQO", 0.08), ("CHILD", 0.06),
-                 ("LAREQ", 0.08), ("CLOSE", 0.05), ("ALLEG", 0.02), ("STAND", 0.03),
-                 ("APPRR", 0.01), ("OTHER", 0.21))
+REASON_CHANGE = (
+    ("CARPL", 0.36),
+    ("CREQB", 0.10),
+    ("CREQO", 0.08),
+    ("CHILD", 0.06),
+    ("LAREQ", 0.08),
+    ("CLOSE", 0.05),
+    ("ALLEG", 0.02),
+    ("STAND", 0.03),
+    ("APPRR", 0.01),
+    ("OTHER", 0.21),
+)
 
 
 def _choice(rng: np.random.Generator, table: tuple[tuple[str, float], ...], n: int) -> np.ndarray:
@@ -99,14 +129,28 @@ def _period_draws(persons: pd.DataFrame, p: Params, rng: np.random.Generator) ->
     end = np.where(died, death, end)
     exit_kind = np.where(died, 5, exit_kind)
     # the 903 never has DEC on 31 March in this generator (keeps the 31 March rules unambiguous)
-    y, m, d = _ymd(end)
+    _y, m, d = _ymd(end)
     end = np.where((m == 3) & (d == 31), end - 1, end)
-    valid = (start >= persons["arrive"].to_numpy()) & (start < persons["leave"].to_numpy()) & (
-        start < death) & (start <= LAST_DAY) & (end > start)
+    valid = (
+        (start >= persons["arrive"].to_numpy())
+        & (start < persons["leave"].to_numpy())
+        & (start < death)
+        & (start <= LAST_DAY)
+        & (end > start)
+    )
     uasc = (band == 4) & (rng.random(n) < p.uasc_share_16plus)
-    return pd.DataFrame({"pid": persons["pid"].to_numpy(), "start": start, "end": end,
-                         "exit": exit_kind, "band": band, "valid": valid, "uasc": uasc,
-                         "short": short})
+    return pd.DataFrame(
+        {
+            "pid": persons["pid"].to_numpy(),
+            "start": start,
+            "end": end,
+            "exit": exit_kind,
+            "band": band,
+            "valid": valid,
+            "uasc": uasc,
+            "short": short,
+        }
+    )
 
 
 def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,7 +188,7 @@ def simulate_periods(persons: pd.DataFrame, p: Params) -> pd.DataFrame:
     e2 = np.minimum(s2 + d2, e18)
     re = re & (s2 < e18 - 30) & (s2 <= LAST_DAY) & (s2 < persons["death"].to_numpy())
     e2 = np.where(persons["death"].to_numpy() < e2, persons["death"].to_numpy(), e2)
-    y, m, d = _ymd(e2)
+    _y, m, d = _ymd(e2)
     e2 = np.where((m == 3) & (d == 31), e2 - 1, e2)
     years = np.arange(2008, 2026)
     target = np.array([[cla_target(a.code, int(yy)) * p.scale for yy in years] for a in AREAS])
@@ -160,8 +204,12 @@ def simulate_periods(persons: pd.DataFrame, p: Params) -> pd.DataFrame:
         thr = c[la] * g[la, cy]
         sel = valid & (score < thr)
         sel2 = sel & re
-        st = _stock(np.concatenate([start[sel], s2[sel2]]), np.concatenate([end[sel], e2[sel2]]),
-                    np.concatenate([la[sel], la[sel2]]), years)
+        st = _stock(
+            np.concatenate([start[sel], s2[sel2]]),
+            np.concatenate([end[sel], e2[sel2]]),
+            np.concatenate([la[sel], la[sel2]]),
+            years,
+        )
         ratio = np.where(st > 0, target / np.maximum(st, 1e-9), 2.0)
         # stock in year y reflects entries in y and the two years before
         r = ratio.copy()
@@ -173,10 +221,20 @@ def simulate_periods(persons: pd.DataFrame, p: Params) -> pd.DataFrame:
     sel2 = sel & re
     _ = cy2
     first = cand[sel].assign(la=la[sel], seq=1)
-    second = pd.DataFrame({"pid": cand["pid"].to_numpy()[sel2], "start": s2[sel2],
-                           "end": e2[sel2], "exit": np.where(e2[sel2] >= e18[sel2], 4, 2),
-                           "band": cand["band"].to_numpy()[sel2], "valid": True,
-                           "uasc": False, "short": False, "la": la[sel2], "seq": 2})
+    second = pd.DataFrame(
+        {
+            "pid": cand["pid"].to_numpy()[sel2],
+            "start": s2[sel2],
+            "end": e2[sel2],
+            "exit": np.where(e2[sel2] >= e18[sel2], 4, 2),
+            "band": cand["band"].to_numpy()[sel2],
+            "valid": True,
+            "uasc": False,
+            "short": False,
+            "la": la[sel2],
+            "seq": 2,
+        }
+    )
     periods = pd.concat([first, second], ignore_index=True)
     periods["exit"] = periods["exit"].astype(np.int8)
     periods = periods.sort_values(["pid", "start"], ignore_index=True)
@@ -193,10 +251,14 @@ def simulate_short_breaks(persons: pd.DataFrame, periods: pd.DataFrame, p: Param
     rng = component_rng(p.seed, "care.short_breaks")
     in_care = np.zeros(len(persons), bool)
     in_care[periods["pid"].to_numpy()] = True
-    n_children = int(sum(a.children_2025 for a in AREAS) * p.scale * p.short_break_children_per_10k
-                     / 10_000 * 3)
-    pool = np.flatnonzero(~in_care & (persons["dob"].to_numpy() < day(2019, 1, 1)) & (
-        persons["dob"].to_numpy() > day(2001, 1, 1)))
+    n_children = int(
+        sum(a.children_2025 for a in AREAS) * p.scale * p.short_break_children_per_10k / 10_000 * 3
+    )
+    pool = np.flatnonzero(
+        ~in_care
+        & (persons["dob"].to_numpy() < day(2019, 1, 1))
+        & (persons["dob"].to_numpy() > day(2001, 1, 1))
+    )
     kids = np.sort(rng.choice(pool, size=min(n_children, len(pool)), replace=False))
     k = rng.integers(3, 13, len(kids))
     pid = np.repeat(kids, k)
@@ -206,21 +268,41 @@ def simulate_short_breaks(persons: pd.DataFrame, periods: pd.DataFrame, p: Param
     end = start + rng.integers(1, 4, len(pid))
     dob = persons["dob"].to_numpy()[pid]
     ok = resident_mask(persons, pid, start) & (end < add_years(dob, 18)) & (end < LAST_DAY)
-    y, m, d = _ymd(end)
+    _y, m, d = _ymd(end)
     ok &= ~((m == 3) & (d == 31))
     pid, start, end = pid[ok], start[ok], end[ok]
     la = la_at(persons, pid, start)
-    return pd.DataFrame({"pid": pid, "start": start.astype(np.int64), "end": end.astype(np.int64),
-                         "la": la.astype(np.int64)})
+    return pd.DataFrame(
+        {
+            "pid": pid,
+            "start": start.astype(np.int64),
+            "end": end.astype(np.int64),
+            "la": la.astype(np.int64),
+        }
+    )
 
 
 def move_rates(p: Params) -> tuple[np.ndarray, np.ndarray]:
     """Per-borough placement-move rates (first year, later years) scaled to stability targets."""
     england3, england2 = 10.0, 70.0
-    first = np.array([p.move_rate_first_year * (stability_target(a.code, "placements_3plus_pct",
-                      2025) / england3) ** 0.9 for a in AREAS])
-    later = np.array([p.move_rate_later * max(0.2, np.log(stability_target(
-        a.code, "same_placement_2yrs_pct", 2025) / 100) / np.log(england2 / 100)) for a in AREAS])
+    first = np.array(
+        [
+            p.move_rate_first_year
+            * (stability_target(a.code, "placements_3plus_pct", 2025) / england3) ** 0.9
+            for a in AREAS
+        ]
+    )
+    later = np.array(
+        [
+            p.move_rate_later
+            * max(
+                0.2,
+                np.log(stability_target(a.code, "same_placement_2yrs_pct", 2025) / 100)
+                / np.log(england2 / 100),
+            )
+            for a in AREAS
+        ]
+    )
     return first, later
 
 
@@ -287,8 +369,11 @@ def build_episodes(
     rep1 = np.repeat(np.arange(n), k1)
     rep2 = np.repeat(np.arange(n), k2)
     t1 = start[rep1] + (rng.random(len(rep1)) * np.minimum(dur[rep1], 365)).astype(np.int64)
-    t2 = start[rep2] + 365 + (rng.random(len(rep2)) * np.maximum(dur[rep2] - 365, 1)).astype(
-        np.int64)
+    t2 = (
+        start[rep2]
+        + 365
+        + (rng.random(len(rep2)) * np.maximum(dur[rep2] - 365, 1)).astype(np.int64)
+    )
     for rep, t in ((rep1, t1), (rep2, t2)):
         ok = (t > start[rep]) & (t < stop[rep])
         events_pid.append(rep[ok])
@@ -303,31 +388,56 @@ def build_episodes(
         events_day.append(t[ok])
         events_kind.append(np.full(ok.sum(), "P", dtype=object))
         events_val.append(np.full(ok.sum(), "CREQB", dtype=object))
-    ev = pd.DataFrame({"row": np.concatenate(events_pid), "day": np.concatenate(events_day),
-                       "kind": np.concatenate(events_kind), "val": np.concatenate(events_val)})
+    ev = pd.DataFrame(
+        {
+            "row": np.concatenate(events_pid),
+            "day": np.concatenate(events_day),
+            "kind": np.concatenate(events_kind),
+            "val": np.concatenate(events_val),
+        }
+    )
     ev = ev.sort_values(["row", "day", "kind"], kind="stable", ignore_index=True)
     # collapse same-day events: legal + placement on one day becomes B
-    agg = ev.groupby(["row", "day"], sort=False).agg(
-        kinds=("kind", "".join), lval=("val", "first"))
+    agg = ev.groupby(["row", "day"], sort=False).agg(kinds=("kind", "".join), lval=("val", "first"))
     agg = agg.reset_index()
     lv = ev[ev["kind"] == "L"].drop_duplicates(["row", "day"]).set_index(["row", "day"])["val"]
     pv = ev[ev["kind"] == "A"].drop_duplicates(["row", "day"]).set_index(["row", "day"])["val"]
     key = pd.MultiIndex.from_frame(agg[["row", "day"]])
     agg["legal"] = lv.reindex(key).to_numpy()
     agg["adopt_place"] = pv.reindex(key).to_numpy()
-    mv = ev[(ev["kind"] == "P") & ev["val"].notna()].drop_duplicates(["row", "day"]).set_index(
-        ["row", "day"])["val"]
+    mv = (
+        ev[(ev["kind"] == "P") & ev["val"].notna()]
+        .drop_duplicates(["row", "day"])
+        .set_index(["row", "day"])["val"]
+    )
     agg["pval"] = mv.reindex(key).to_numpy()
     has_l = agg["kinds"].str.contains("L")
     has_p = agg["kinds"].str.contains("P") | agg["kinds"].str.contains("A")
     rne = np.where(has_l & has_p, "B", np.where(has_l, "L", "P")).astype(object)
     # episode table: one start row per period plus each event
     ep = pd.concat(
-        [pd.DataFrame({"row": np.arange(n), "day": start, "rne": "S", "legal": ls0,
-                       "adopt_place": None, "pval": None}),
-         pd.DataFrame({"row": agg["row"].to_numpy(), "day": agg["day"].to_numpy(), "rne": rne,
-                       "legal": agg["legal"].to_numpy(), "adopt_place": agg["adopt_place"]
-                       .to_numpy(), "pval": agg["pval"].to_numpy()})],
+        [
+            pd.DataFrame(
+                {
+                    "row": np.arange(n),
+                    "day": start,
+                    "rne": "S",
+                    "legal": ls0,
+                    "adopt_place": None,
+                    "pval": None,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "row": agg["row"].to_numpy(),
+                    "day": agg["day"].to_numpy(),
+                    "rne": rne,
+                    "legal": agg["legal"].to_numpy(),
+                    "adopt_place": agg["adopt_place"].to_numpy(),
+                    "pval": agg["pval"].to_numpy(),
+                }
+            ),
+        ],
         ignore_index=True,
     ).sort_values(["row", "day"], kind="stable", ignore_index=True)
     row = ep["row"].to_numpy()
@@ -349,8 +459,9 @@ def build_episodes(
     ep["place"] = pd.Series(place).groupby(row).ffill().to_numpy()
     # T: same carer, fostering becomes long-term (U6 -> U4, U3 -> U1)
     prev_place = pd.Series(ep["place"]).groupby(row).shift(1).to_numpy()
-    t_cand = (ep["rne"].to_numpy() == "P") & np.isin(prev_place, ["U6", "U3"]) & (
-        rng.random(m) < 0.25)
+    t_cand = (
+        (ep["rne"].to_numpy() == "P") & np.isin(prev_place, ["U6", "U3"]) & (rng.random(m) < 0.25)
+    )
     ep.loc[t_cand, "place"] = np.where(prev_place[t_cand] == "U6", "U4", "U1")
     ep.loc[t_cand, "rne"] = "T"
     # a legal change with the same placement re-uses the placement; chained end dates
@@ -362,14 +473,16 @@ def build_episodes(
     u2 = rng.random(m)
     rec_adopt = np.where(u2 < 0.4, "E11", "E12")
     rec_sgo = np.where(u2 < 0.5, "E45", np.where(u2 < 0.85, "E46", "E47"))
-    rec_home = np.where(u2 < 0.45, "E4A", np.where(u2 < 0.6, "E4B", np.where(u2 < 0.9, "E13",
-                                                                              "E41")))
-    rec_other = np.where(u2 < 0.5, "E8", np.where(u2 < 0.7, "E3", np.where(u2 < 0.85, "E16",
-                                                                            "E9")))
-    rec_18 = np.where(u2 < 0.2, "E17", np.where(u2 < 0.65, "E5", np.where(u2 < 0.75, "E6",
-                                                                           "E8")))
-    final = np.select([ex == 0, ex == 1, ex == 2, ex == 3, ex == 4, ex == 5],
-                      [rec_adopt, rec_sgo, rec_home, rec_other, rec_18, "E2"], "E8").astype(object)
+    rec_home = np.where(
+        u2 < 0.45, "E4A", np.where(u2 < 0.6, "E4B", np.where(u2 < 0.9, "E13", "E41"))
+    )
+    rec_other = np.where(u2 < 0.5, "E8", np.where(u2 < 0.7, "E3", np.where(u2 < 0.85, "E16", "E9")))
+    rec_18 = np.where(u2 < 0.2, "E17", np.where(u2 < 0.65, "E5", np.where(u2 < 0.75, "E6", "E8")))
+    final = np.select(
+        [ex == 0, ex == 1, ex == 2, ex == 3, ex == 4, ex == 5],
+        [rec_adopt, rec_sgo, rec_home, rec_other, rec_18, "E2"],
+        "E8",
+    ).astype(object)
     final = np.where((ep["ls"].to_numpy() == "J1") & (ex == 3), "E14", final)
     final = np.where(periods["uasc"].to_numpy()[row] & (ex == 3), "E15", final)
     ep["rec"] = np.where(last, final, "X1")
@@ -386,23 +499,34 @@ def build_episodes(
     place = ep["place"].to_numpy()
     prov_u = rng.random(m)
     provider = np.select(
-        [place == "P1", np.isin(place, ["U1", "U2", "U3"]), np.isin(place, ["U4", "U5", "U6"]),
-         np.isin(place, ["K2", "H5", "K3", "S1", "R1", "R3"]), np.isin(place, ["A5", "A6"]),
-         place == "K1", place == "P2"],
-        [np.full(m, "PR0"), np.full(m, "PR1"),
-         np.where(prov_u < 0.55, "PR1", np.where(prov_u < 0.9, "PR4", "PR5")),
-         np.where(prov_u < 0.7, "PR4", np.where(prov_u < 0.9, "PR1", "PR5")),
-         np.where(prov_u < 0.7, "PR1", np.where(prov_u < 0.85, "PR2", "PR5")),
-         np.where(prov_u < 0.5, "PR1", "PR2"), np.full(m, "PR1")],
+        [
+            place == "P1",
+            np.isin(place, ["U1", "U2", "U3"]),
+            np.isin(place, ["U4", "U5", "U6"]),
+            np.isin(place, ["K2", "H5", "K3", "S1", "R1", "R3"]),
+            np.isin(place, ["A5", "A6"]),
+            place == "K1",
+            place == "P2",
+        ],
+        [
+            np.full(m, "PR0"),
+            np.full(m, "PR1"),
+            np.where(prov_u < 0.55, "PR1", np.where(prov_u < 0.9, "PR4", "PR5")),
+            np.where(prov_u < 0.7, "PR4", np.where(prov_u < 0.9, "PR1", "PR5")),
+            np.where(prov_u < 0.7, "PR1", np.where(prov_u < 0.85, "PR2", "PR5")),
+            np.where(prov_u < 0.5, "PR1", "PR2"),
+            np.full(m, "PR1"),
+        ],
         "PR4",
     ).astype(object)
     ep["provider"] = provider
     registered = np.isin(place, ["K1", "K2", "K3", "S1", "R1"]) | (
-        np.isin(place, ["U4", "U5", "U6"]) & np.isin(provider, ["PR4", "PR5"]))
+        np.isin(place, ["U4", "U5", "U6"]) & np.isin(provider, ["PR4", "PR5"])
+    )
     urn = np.char.add("SC", np.char.zfill(rng.integers(0, 1_000_000, m).astype(str), 6))
     ep["urn"] = np.where(registered, urn.astype(object), "XXXXXXX")
     # provider and URN belong to the placement: carry them over legal-status-only changes
-    same = (ep["rne"].to_numpy() == "L")
+    same = ep["rne"].to_numpy() == "L"
     for col in ("provider", "urn"):
         vals = ep[col].to_numpy().copy()
         vals[same] = None
@@ -414,16 +538,34 @@ def build_episodes(
     reason = np.where(behaviour, "CREQB", reason)
     ep["reason_place_change"] = np.where(changes, reason, None)
     ep["cin"] = periods["la"].to_numpy()[row] * 0  # placeholder replaced below
-    need = rng.choice(np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], dtype=object),
-                      size=n, p=[0.62, 0.03, 0.03, 0.08, 0.12, 0.03, 0.01, 0.08])
+    need = rng.choice(
+        np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], dtype=object),
+        size=n,
+        p=[0.62, 0.03, 0.03, 0.08, 0.12, 0.03, 0.01, 0.08],
+    )
     need = np.where(periods["uasc"].to_numpy(), "N8", need)
     ep["cin"] = need[row]
     ep["period_id"] = periods["period_id"].to_numpy()[row]
     ep["pid"] = pid[row]
     ep["la"] = la[row]
     ep = ep.rename(columns={"day": "decom"})
-    return ep[["period_id", "pid", "la", "decom", "dec", "rne", "ls", "cin", "place", "provider",
-               "reason_place_change", "rec", "urn"]]
+    return ep[
+        [
+            "period_id",
+            "pid",
+            "la",
+            "decom",
+            "dec",
+            "rne",
+            "ls",
+            "cin",
+            "place",
+            "provider",
+            "reason_place_change",
+            "rec",
+            "urn",
+        ]
+    ]
 
 
 def short_break_episodes(sb: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
@@ -431,14 +573,28 @@ def short_break_episodes(sb: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
     rng = component_rng(rng_seed, "care.sb_episodes")
     n = len(sb)
     place = np.where(rng.random(n) < 0.6, "K2", "U6").astype(object)
-    return pd.DataFrame({
-        "period_id": -1 - np.arange(n), "pid": sb["pid"].to_numpy(), "la": sb["la"].to_numpy(),
-        "decom": sb["start"].to_numpy(), "dec": sb["end"].to_numpy(), "rne": "S", "ls": "V3",
-        "cin": "N2", "place": place, "provider": np.where(place == "K2", "PR1", "PR1"),
-        "reason_place_change": None, "rec": "E13",
-        "urn": np.where(place == "K2", "SC" + pd.Series(rng.integers(100000, 999999, n))
-                        .astype(str).to_numpy().astype(object), "XXXXXXX"),
-    })
+    return pd.DataFrame(
+        {
+            "period_id": -1 - np.arange(n),
+            "pid": sb["pid"].to_numpy(),
+            "la": sb["la"].to_numpy(),
+            "decom": sb["start"].to_numpy(),
+            "dec": sb["end"].to_numpy(),
+            "rne": "S",
+            "ls": "V3",
+            "cin": "N2",
+            "place": place,
+            "provider": np.where(place == "K2", "PR1", "PR1"),
+            "reason_place_change": None,
+            "rec": "E13",
+            "urn": np.where(
+                place == "K2",
+                "SC"
+                + pd.Series(rng.integers(100000, 999999, n)).astype(str).to_numpy().astype(object),
+                "XXXXXXX",
+            ),
+        }
+    )
 
 
 def child_age_at(dob: np.ndarray, when: np.ndarray) -> np.ndarray:

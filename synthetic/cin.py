@@ -17,14 +17,41 @@ from synthetic.rng import component_rng
 
 W0 = day(2012, 4, 1)
 LAST_DAY = day(2025, 3, 31)
-SOURCES = np.array(["1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4",
-                    "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"], dtype=object)
+SOURCES = np.array(
+    [
+        "1A",
+        "1B",
+        "1C",
+        "1D",
+        "2A",
+        "2B",
+        "3A",
+        "3B",
+        "3C",
+        "3D",
+        "3E",
+        "3F",
+        "4",
+        "5A",
+        "5B",
+        "5C",
+        "5D",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+    ],
+    dtype=object,
+)
 SOURCE_W = np.array([3, 3, 2, 2, 18, 2, 3, 3, 1, 2, 3, 2, 3, 5, 2, 2, 3, 25, 3, 8, 2, 3], float)
 HEALTH_SOURCES = np.array([6, 7, 8, 9, 10, 11])
 NEED = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"], dtype=object)
 NEED_W = np.array([50, 8, 5, 10, 15, 5, 1, 4, 2], float)
-OTHER_FACTORS = np.array(["1B", "2B", "3A", "3B", "4B", "5B", "6B", "10A", "11A", "14A", "16A",
-                          "17A", "18C", "24A"], dtype=object)
+OTHER_FACTORS = np.array(
+    ["1B", "2B", "3A", "3B", "4B", "5B", "6B", "10A", "11A", "14A", "16A", "17A", "18C", "24A"],
+    dtype=object,
+)
 ABUSE = np.array(["NEG", "PHY", "SAB", "EMO", "MUL"], dtype=object)
 
 
@@ -46,19 +73,35 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     ref_c = np.minimum(ref_c, start_c)
     close_c = np.where(end_c >= int(NEVER), int(NEVER), end_c + rng.integers(0, 90, nc))
     close_c = np.where(close_c > LAST_DAY, int(NEVER), close_c)
-    care = pd.DataFrame({"pid": pid_c, "la": periods["la"].to_numpy(), "ref": ref_c,
-                         "close": close_c, "into_care": True, "exit": periods["exit"].to_numpy(),
-                         "period_id": periods["period_id"].to_numpy()})
+    care = pd.DataFrame(
+        {
+            "pid": pid_c,
+            "la": periods["la"].to_numpy(),
+            "ref": ref_c,
+            "close": close_c,
+            "into_care": True,
+            "exit": periods["exit"].to_numpy(),
+            "period_id": periods["period_id"].to_numpy(),
+        }
+    )
     # other referrals
     n = len(persons)
     dob = persons["dob"].to_numpy().astype(np.int64)
     lo = np.maximum(np.maximum(persons["arrive"].to_numpy(), dob), W0).astype(np.int64)
-    hi = np.minimum.reduce([persons["leave"].to_numpy().astype(np.int64),
-                            persons["death"].to_numpy().astype(np.int64),
-                            add_years(dob, 18).astype(np.int64) - 1, np.full(n, LAST_DAY)])
+    hi = np.minimum.reduce(
+        [
+            persons["leave"].to_numpy().astype(np.int64),
+            persons["death"].to_numpy().astype(np.int64),
+            add_years(dob, 18).astype(np.int64) - 1,
+            np.full(n, LAST_DAY),
+        ]
+    )
     span = np.maximum(hi - lo, 0)
-    rate = 0.03 * np.where(persons["fsm"].to_numpy(), 2.5, 1.0) * np.exp(
-        0.3 * persons["mh_sev"].to_numpy())
+    rate = (
+        0.03
+        * np.where(persons["fsm"].to_numpy(), 2.5, 1.0)
+        * np.exp(0.3 * persons["mh_sev"].to_numpy())
+    )
     k = rng.poisson(rate * span / 365.25)
     rep = np.repeat(np.arange(n), k)
     ref_o = lo[rep] + (rng.random(len(rep)) * span[rep]).astype(np.int64)
@@ -66,10 +109,20 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     length = np.where(nfa, rng.integers(1, 10, len(rep)), rng.gamma(1.5, 120, len(rep)) + 20)
     close_o = ref_o + length.astype(np.int64)
     close_o = np.where(close_o > LAST_DAY, int(NEVER), close_o)
-    other = pd.DataFrame({"pid": rep, "la": la_at(persons, rep, ref_o), "ref": ref_o,
-                          "close": close_o, "into_care": False, "exit": -1, "period_id": -1})
+    other = pd.DataFrame(
+        {
+            "pid": rep,
+            "la": la_at(persons, rep, ref_o),
+            "ref": ref_o,
+            "close": close_o,
+            "into_care": False,
+            "exit": -1,
+            "period_id": -1,
+        }
+    )
     cin = pd.concat([care, other], ignore_index=True).sort_values(
-        ["pid", "ref", "into_care"], ascending=[True, True, False], ignore_index=True)
+        ["pid", "ref", "into_care"], ascending=[True, True, False], ignore_index=True
+    )
     # drop episodes that overlap an earlier one of the same child (care-led ones are kept)
     cm = cin.groupby("pid")["close"].cummax()
     prev_close = cm.groupby(cin["pid"]).shift(1)
@@ -112,28 +165,49 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     icpc_day = s47_day + rng.integers(5, 15, m)
     cpp = icpc & (rng.random(m) < 0.85) & (icpc_day < np.minimum(close, LAST_DAY))
     cpp_end = icpc_day + rng.integers(90, 600, m)
-    cpp_end = np.where(cpp_end >= np.minimum(close, LAST_DAY + 1), np.where(
-        close < int(NEVER), close, int(NEVER)), cpp_end)
+    cpp_end = np.where(
+        cpp_end >= np.minimum(close, LAST_DAY + 1),
+        np.where(close < int(NEVER), close, int(NEVER)),
+        cpp_end,
+    )
     plan = has_asmt & ~cpp & (rng.random(m) < 0.35) & ~ic
     plan_start = asmt_auth + rng.integers(1, 20, m)
     plan_end = plan_start + rng.integers(60, 400, m)
     plan = plan & (plan_start < np.minimum(close, LAST_DAY))
-    plan_end = np.where(plan_end >= close, np.where(close < int(NEVER), close, int(NEVER)),
-                        plan_end)
+    plan_end = np.where(
+        plan_end >= close, np.where(close < int(NEVER), close, int(NEVER)), plan_end
+    )
     plan_end = np.where(plan_end > LAST_DAY, int(NEVER), plan_end)
     ex = cin["exit"].to_numpy()
-    reason = np.select([nfa, ic & (ex == 0), ic & (ex == 1), ic & (ex == 4), ic & (ex == 5),
-                        ~ic & (rng.random(m) < 0.3)],
-                       ["RC8", "RC1", "RC4", "RC6", "RC2", "RC9"], "RC7").astype(object)
+    reason = np.select(
+        [
+            nfa,
+            ic & (ex == 0),
+            ic & (ex == 1),
+            ic & (ex == 4),
+            ic & (ex == 5),
+            ~ic & (rng.random(m) < 0.3),
+        ],
+        ["RC8", "RC1", "RC4", "RC6", "RC2", "RC9"],
+        "RC7",
+    ).astype(object)
     cat = ABUSE[rng.choice(5, m, p=[0.5, 0.07, 0.04, 0.33, 0.06])]
     cat2 = np.where(rng.random(m) < 0.1, ABUSE[rng.integers(0, 5, m)], cat)
     cin = cin.assign(
-        source=src, need=need, nfa=nfa, asmt_start=np.where(has_asmt, asmt_start, NEVER),
-        asmt_auth=np.where(has_asmt, asmt_auth, NEVER), factors=factors.to_numpy(),
-        s47_day=np.where(s47, s47_day, NEVER), icpc_day=np.where(icpc, icpc_day, NEVER),
-        cpp_start=np.where(cpp, icpc_day, NEVER), cpp_end=np.where(cpp, cpp_end, NEVER),
-        cpp_cat=np.where(cpp, cat, None), cpp_cat_latest=np.where(cpp, cat2, None),
-        plan_start=np.where(plan, plan_start, NEVER), plan_end=np.where(plan, plan_end, NEVER),
+        source=src,
+        need=need,
+        nfa=nfa,
+        asmt_start=np.where(has_asmt, asmt_start, NEVER),
+        asmt_auth=np.where(has_asmt, asmt_auth, NEVER),
+        factors=factors.to_numpy(),
+        s47_day=np.where(s47, s47_day, NEVER),
+        icpc_day=np.where(icpc, icpc_day, NEVER),
+        cpp_start=np.where(cpp, icpc_day, NEVER),
+        cpp_end=np.where(cpp, cpp_end, NEVER),
+        cpp_cat=np.where(cpp, cat, None),
+        cpp_cat_latest=np.where(cpp, cat2, None),
+        plan_start=np.where(plan, plan_start, NEVER),
+        plan_end=np.where(plan, plan_end, NEVER),
         close_reason=np.where(close < int(NEVER), reason, None),
     )
     cin["cin_id"] = np.arange(len(cin), dtype=np.int64)

@@ -21,22 +21,26 @@ from synthetic.population import la_at, resident_mask
 from synthetic.rng import component_rng
 
 TERMS = ("autumn", "spring", "summer")
-EXCLUSION_REASONS = np.array(["PP", "PA", "VP", "VA", "BU", "RA", "SM", "DA", "DM", "TH", "DB",
-                              "OT"], dtype=object)
+EXCLUSION_REASONS = np.array(
+    ["PP", "PA", "VP", "VA", "BU", "RA", "SM", "DA", "DM", "TH", "DB", "OT"], dtype=object
+)
 EXCL_W = np.array([30, 8, 3, 4, 3, 1, 2, 3, 1, 2, 25, 18], float)
 
 
 def census_day(year: int, term: str) -> int:
     """Census day of a term of the academic year ending in `year`."""
-    return {"autumn": day(year - 1, 10, 5), "spring": day(year, 1, 18),
-            "summer": day(year, 5, 16)}[term]
+    return {"autumn": day(year - 1, 10, 5), "spring": day(year, 1, 18), "summer": day(year, 5, 16)}[
+        term
+    ]
 
 
 def term_bounds(year: int, term: str) -> tuple[int, int]:
     """First and last day of a term (used for exclusions)."""
-    return {"autumn": (day(year - 1, 9, 3), day(year - 1, 12, 20)),
-            "spring": (day(year, 1, 6), day(year, 3, 31)),
-            "summer": (day(year, 4, 15), day(year, 7, 20))}[term]
+    return {
+        "autumn": (day(year - 1, 9, 3), day(year - 1, 12, 20)),
+        "spring": (day(year, 1, 6), day(year, 3, 31)),
+        "summer": (day(year, 4, 15), day(year, 7, 20)),
+    }[term]
 
 
 @dataclass
@@ -59,11 +63,11 @@ def n_schools(p: Params) -> tuple[np.ndarray, np.ndarray]:
     """Primary and secondary school counts per borough at this scale."""
     kids = np.array([a.children_2025 for a in AREAS]) * p.scale
     return np.maximum(1, np.round(kids * 7 / 18 / 420)).astype(int), np.maximum(
-        1, np.round(kids * 5 / 18 / 1000)).astype(int)
+        1, np.round(kids * 5 / 18 / 1000)
+    ).astype(int)
 
 
-def school_of(pid: np.ndarray, la: np.ndarray, secondary: np.ndarray, p: Params
-              ) -> np.ndarray:
+def school_of(pid: np.ndarray, la: np.ndarray, secondary: np.ndarray, p: Params) -> np.ndarray:
     """LAESTAB (LA number * 10000 + establishment) of a pupil's school."""
     n_prim, n_sec = n_schools(p)
     h = (pid * 2654435761 + la * 97) % 100003
@@ -98,17 +102,30 @@ def allocate_pupils(persons: pd.DataFrame, ever_cla: np.ndarray, p: Params) -> P
     has_temp = pupil & (rng.random(n) < p.errors.temporary_upn_pupils)
     temp_until = np.where(has_temp, issue + rng.integers(60, 300, n), issue)
     u = rng.random(n)
-    sen = np.where(ever_cla, np.where(u < 0.25, "E", np.where(u < 0.55, "K", "N")),
-                   np.where(u < 0.04, "E", np.where(u < 0.17, "K", "N"))).astype(object)
+    sen = np.where(
+        ever_cla,
+        np.where(u < 0.25, "E", np.where(u < 0.55, "K", "N")),
+        np.where(u < 0.04, "E", np.where(u < 0.17, "K", "N")),
+    ).astype(object)
     absence = rng.gamma(2.0, 0.5, n) * np.where(ever_cla, 1.5, 1.0)
     n_prim, n_sec = n_schools(p)
-    return Pupils(reception, np.where(pupil, upn.astype(object), None),
-                  np.where(has_temp, temp.astype(object), None), temp_until, issue, la, sen,
-                  absence, n_prim, n_sec)
+    return Pupils(
+        reception,
+        np.where(pupil, upn.astype(object), None),
+        np.where(has_temp, temp.astype(object), None),
+        temp_until,
+        issue,
+        la,
+        sen,
+        absence,
+        n_prim,
+        n_sec,
+    )
 
 
-def iter_census(persons: pd.DataFrame, pupils: Pupils, ever_cla: np.ndarray, p: Params
-                ) -> Iterator[tuple[int, str, pd.DataFrame, pd.DataFrame]]:
+def iter_census(
+    persons: pd.DataFrame, pupils: Pupils, ever_cla: np.ndarray, p: Params
+) -> Iterator[tuple[int, str, pd.DataFrame, pd.DataFrame]]:
     """Yield (year, term, pupilonroll rows, exclusion rows) with an `la` column, term by term."""
     rng = component_rng(p.seed, "education.census")
     n = len(persons)
@@ -120,23 +137,37 @@ def iter_census(persons: pd.DataFrame, pupils: Pupils, ever_cla: np.ndarray, p: 
             cday = census_day(year, term)
             nc = (year - 1) - pupils.reception_year
             when = np.full(n, cday, np.int64)
-            on = (pupils.issue_day <= cday) & (nc >= 0) & (nc <= 11) & resident_mask(
-                persons, pid, when)
+            on = (
+                (pupils.issue_day <= cday)
+                & (nc >= 0)
+                & (nc <= 11)
+                & resident_mask(persons, pid, when)
+            )
             idx = np.flatnonzero(on)
             la = la_at(persons, idx, when[idx]).astype(np.int64)
             secondary = nc[idx] >= 7
             laestab = school_of(pid[idx], la, secondary, p)
-            phase_start = days_from_ymd(pupils.reception_year[idx] + np.where(secondary, 7, 0),
-                                        np.full(len(idx), 9), np.full(len(idx), 3))
+            phase_start = days_from_ymd(
+                pupils.reception_year[idx] + np.where(secondary, 7, 0),
+                np.full(len(idx), 9),
+                np.full(len(idx), 3),
+            )
             mv = persons["move_day"].to_numpy()[idx]
-            entry = np.maximum.reduce([phase_start.astype(np.int64),
-                                       persons["arrive"].to_numpy()[idx].astype(np.int64),
-                                       np.where(mv <= cday, mv, 0).astype(np.int64)])
+            entry = np.maximum.reduce(
+                [
+                    phase_start.astype(np.int64),
+                    persons["arrive"].to_numpy()[idx].astype(np.int64),
+                    np.where(mv <= cday, mv, 0).astype(np.int64),
+                ]
+            )
             temp_now = pupils.temp_upn[idx] is not None
             use_temp = (pupils.temp_upn[idx] != None) & (cday < pupils.temp_until[idx])  # noqa: E711
             upn = np.where(use_temp, pupils.temp_upn[idx], pupils.upn[idx])
-            former = np.where(~use_temp & (pupils.temp_upn[idx] != None),  # noqa: E711
-                              pupils.temp_upn[idx], None)
+            former = np.where(
+                ~use_temp & (pupils.temp_upn[idx] != None),  # noqa: E711
+                pupils.temp_upn[idx],
+                None,
+            )
             _ = temp_now
             possible = {"autumn": 140, "spring": 116, "summer": 122}[term]
             k = len(idx)
@@ -145,45 +176,76 @@ def iter_census(persons: pd.DataFrame, pupils: Pupils, ever_cla: np.ndarray, p: 
             absent = rng.binomial(poss, rate)
             unauth = rng.binomial(absent, np.where(ever_cla[idx], 0.35, 0.22))
             ncy = np.where(nc[idx] == 0, "R", nc[idx].astype(str)).astype(object)
-            roll = pd.DataFrame({
-                "la": la, "pid": pid[idx], "upn": upn, "formerupn": former, "dob": dob[idx],
-                "gender": np.where(persons["male"].to_numpy()[idx], "M", "F"),
-                "ethnicity": persons["ethnic"].to_numpy()[idx], "laestab": laestab,
-                "entrydate": entry, "enrolstatus": "C", "ncyearactual": ncy,
-                "senprovision": pupils.sen[idx],
-                "fsmeligible": persons["fsm"].to_numpy()[idx].astype(np.int8),
-                "termlysessionspossible": poss, "termlysessionsauthorised": absent - unauth,
-                "termlysessionsunauthorised": unauth,
-            })
+            roll = pd.DataFrame(
+                {
+                    "la": la,
+                    "pid": pid[idx],
+                    "upn": upn,
+                    "formerupn": former,
+                    "dob": dob[idx],
+                    "gender": np.where(persons["male"].to_numpy()[idx], "M", "F"),
+                    "ethnicity": persons["ethnic"].to_numpy()[idx],
+                    "laestab": laestab,
+                    "entrydate": entry,
+                    "enrolstatus": "C",
+                    "ncyearactual": ncy,
+                    "senprovision": pupils.sen[idx],
+                    "fsmeligible": persons["fsm"].to_numpy()[idx].astype(np.int8),
+                    "termlysessionspossible": poss,
+                    "termlysessionsauthorised": absent - unauth,
+                    "termlysessionsunauthorised": unauth,
+                }
+            )
             # exclusions
-            p_ex = 0.010 * np.exp(0.6 * sev[idx]) * np.where(ever_cla[idx], 3.0, 1.0) * (
-                nc[idx] >= 3)
+            p_ex = (
+                0.010 * np.exp(0.6 * sev[idx]) * np.where(ever_cla[idx], 3.0, 1.0) * (nc[idx] >= 3)
+            )
             ex = rng.random(k) < np.minimum(p_ex, 0.5)
             j = np.flatnonzero(ex)
             t0, t1 = term_bounds(year, term)
             u = rng.random(len(j))
             cat = np.where(u < 0.02, "PERM", np.where(u < 0.08, "LNCH", "FIXD")).astype(object)
-            excl = pd.DataFrame({
-                "la": la[j], "pid": pid[idx][j], "upn": upn[j], "laestab": laestab[j],
-                "startdate": rng.integers(t0, t1, len(j)),
-                "sessions": np.where(cat == "LNCH", 1, rng.integers(1, 11, len(j))),
-                "category": cat,
-                "reason": EXCLUSION_REASONS[rng.choice(len(EXCLUSION_REASONS), len(j),
-                                                       p=EXCL_W / EXCL_W.sum())],
-            })
+            excl = pd.DataFrame(
+                {
+                    "la": la[j],
+                    "pid": pid[idx][j],
+                    "upn": upn[j],
+                    "laestab": laestab[j],
+                    "startdate": rng.integers(t0, t1, len(j)),
+                    "sessions": np.where(cat == "LNCH", 1, rng.integers(1, 11, len(j))),
+                    "category": cat,
+                    "reason": EXCLUSION_REASONS[
+                        rng.choice(len(EXCLUSION_REASONS), len(j), p=EXCL_W / EXCL_W.sum())
+                    ],
+                }
+            )
             yield year, term, roll, excl
 
 
-def ks4_results(roll_summer: pd.DataFrame, persons: pd.DataFrame, ever_cla: np.ndarray,
-                p: Params, year: int) -> pd.DataFrame:
+def ks4_results(
+    roll_summer: pd.DataFrame, persons: pd.DataFrame, ever_cla: np.ndarray, p: Params, year: int
+) -> pd.DataFrame:
     """Attainment 8 and basics for Year 11 pupils in the summer census."""
     rng = component_rng(p.seed, f"education.ks4.{year}")
     y11 = roll_summer[roll_summer["ncyearactual"] == "11"]
     pid = y11["pid"].to_numpy()
-    att8 = (47 + 15 * persons["ability"].to_numpy()[pid] - 18 * ever_cla[pid]
-            - 5 * persons["fsm"].to_numpy()[pid] + rng.normal(0, 6, len(pid)))
+    att8 = (
+        47
+        + 15 * persons["ability"].to_numpy()[pid]
+        - 18 * ever_cla[pid]
+        - 5 * persons["fsm"].to_numpy()[pid]
+        + rng.normal(0, 6, len(pid))
+    )
     att8 = np.round(np.clip(att8, 0, 90), 1)
     basics = (rng.random(len(pid)) < 1 / (1 + np.exp(-(att8 - 45) / 6))).astype(np.int8)
-    return pd.DataFrame({"la": y11["la"].to_numpy(), "pid": pid, "upn": y11["upn"].to_numpy(),
-                         "laestab": y11["laestab"].to_numpy(), "year": year, "att8": att8,
-                         "basics_94": basics})
+    return pd.DataFrame(
+        {
+            "la": y11["la"].to_numpy(),
+            "pid": pid,
+            "upn": y11["upn"].to_numpy(),
+            "laestab": y11["laestab"].to_numpy(),
+            "year": year,
+            "att8": att8,
+            "basics_94": basics,
+        }
+    )

@@ -35,23 +35,33 @@ def health_windows(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> W
     """Resident window clipped to the health period, and first entry to care."""
     h0 = day(p.health_from - 1, 4, 1)
     dob = persons["dob"].to_numpy().astype(np.int64)
-    lo = np.maximum.reduce([dob, persons["arrive"].to_numpy().astype(np.int64),
-                            np.full(len(dob), h0)])
-    hi = np.minimum.reduce([persons["leave"].to_numpy().astype(np.int64),
-                            persons["death"].to_numpy().astype(np.int64),
-                            add_years(dob, 18).astype(np.int64), np.full(len(dob), LAST_DAY + 1)])
+    lo = np.maximum.reduce(
+        [dob, persons["arrive"].to_numpy().astype(np.int64), np.full(len(dob), h0)]
+    )
+    hi = np.minimum.reduce(
+        [
+            persons["leave"].to_numpy().astype(np.int64),
+            persons["death"].to_numpy().astype(np.int64),
+            add_years(dob, 18).astype(np.int64),
+            np.full(len(dob), LAST_DAY + 1),
+        ]
+    )
     first = np.full(len(dob), int(NEVER), np.int64)
     np.minimum.at(first, periods["pid"].to_numpy(), periods["start"].to_numpy().astype(np.int64))
     # children in care stay in the data while looked after
     in_care_end = np.full(len(dob), -1, np.int64)
-    np.maximum.at(in_care_end, periods["pid"].to_numpy(),
-                  np.minimum(periods["end"].to_numpy().astype(np.int64), LAST_DAY + 1))
+    np.maximum.at(
+        in_care_end,
+        periods["pid"].to_numpy(),
+        np.minimum(periods["end"].to_numpy().astype(np.int64), LAST_DAY + 1),
+    )
     hi = np.maximum(hi, np.minimum(in_care_end, add_years(dob, 18).astype(np.int64)))
     return Windows(lo, hi, first)
 
 
-def poisson_in(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, rate: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
+def poisson_in(
+    rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, rate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Events of a Poisson process with `rate` per year on [lo, hi): (row, day)."""
     span = np.maximum(hi - lo, 0)
     k = rng.poisson(np.maximum(rate, 0) * span / 365.25)
@@ -62,12 +72,16 @@ def poisson_in(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, rate: n
 
 def care_intervals(periods: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pid, start, end) of periods of care, ends clipped to the last day."""
-    return (periods["pid"].to_numpy(), periods["start"].to_numpy().astype(np.int64),
-            np.minimum(periods["end"].to_numpy().astype(np.int64), LAST_DAY + 1))
+    return (
+        periods["pid"].to_numpy(),
+        periods["start"].to_numpy().astype(np.int64),
+        np.minimum(periods["end"].to_numpy().astype(np.int64), LAST_DAY + 1),
+    )
 
 
-def event_days(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params, kind: str,
-               base: float) -> tuple[np.ndarray, np.ndarray]:
+def event_days(
+    persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params, kind: str, base: float
+) -> tuple[np.ndarray, np.ndarray]:
     """All (pid, day) events of one kind: baseline + pre-entry + in-care extras."""
     rng = component_rng(p.seed, f"health.{kind}")
     prop = persons["health_prop"].to_numpy().astype(np.float64)
@@ -92,82 +106,129 @@ def event_days(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Para
     return np.concatenate(pids), np.concatenate(dayss)
 
 
-def _pick(rng: np.random.Generator, table: tuple[tuple[str, str, str], ...], group: str, n: int
-          ) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator, table: tuple[tuple[str, str, str], ...], group: str, n: int
+) -> np.ndarray:
     codes_ = np.array([c for c, _, g in table if g == group], dtype=object)
     return codes_[rng.integers(0, len(codes_), n)]
 
 
-def gp_events(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params,
-              need: pd.DataFrame, oc2: pd.DataFrame) -> pd.DataFrame:
+def gp_events(
+    persons: pd.DataFrame,
+    periods: pd.DataFrame,
+    w: Windows,
+    p: Params,
+    need: pd.DataFrame,
+    oc2: pd.DataFrame,
+) -> pd.DataFrame:
     """GP coded events: consultations, symptoms, immunisations, conditions, assessments."""
     rng = component_rng(p.seed, "health.gp")
     pid, dd = event_days(persons, periods, w, p, "gp", p.gp_consultations)
     n = len(pid)
     u = rng.random(n)
-    code = np.where(u < 0.55, _pick(rng, codes.GP_SNOMED, "consultation", n),
-                    np.where(u < 0.9, _pick(rng, codes.GP_SNOMED, "symptom", n),
-                             _pick(rng, codes.GP_SNOMED, "injury", n)))
+    code = np.where(
+        u < 0.55,
+        _pick(rng, codes.GP_SNOMED, "consultation", n),
+        np.where(
+            u < 0.9,
+            _pick(rng, codes.GP_SNOMED, "symptom", n),
+            _pick(rng, codes.GP_SNOMED, "injury", n),
+        ),
+    )
     frames = [pd.DataFrame({"pid": pid, "day": dd, "code": code, "value": None})]
     dob = persons["dob"].to_numpy().astype(np.int64)
     # immunisations: MMR at 1 year and 3 years 4 months
     for offset in (365 + 30, 1218):
         when = dob + offset + rng.integers(0, 60, len(dob))
         ok = (when >= w.lo) & (when < w.hi) & (rng.random(len(dob)) < 0.88)
-        frames.append(pd.DataFrame({"pid": np.flatnonzero(ok), "day": when[ok],
-                                    "code": "38598009", "value": None}))
+        frames.append(
+            pd.DataFrame(
+                {"pid": np.flatnonzero(ok), "day": when[ok], "code": "38598009", "value": None}
+            )
+        )
     # chronic conditions: asthma diagnosis plus annual reviews
     asth = persons["asthma"].to_numpy()
-    r, d = poisson_in(rng, np.where(asth, w.lo, 0), np.where(asth, w.hi, 0),
-                      np.full(len(dob), 1.0))
+    r, d = poisson_in(rng, np.where(asth, w.lo, 0), np.where(asth, w.hi, 0), np.full(len(dob), 1.0))
     frames.append(pd.DataFrame({"pid": r, "day": d, "code": "195967001", "value": None}))
     # mental health diagnoses for high latent severity from age 8
     sev = persons["mh_sev"].to_numpy()
     mh = (sev > 1.4) & (rng.random(len(dob)) < 0.6)
     when = np.maximum(w.lo, dob + 8 * 365) + (rng.random(len(dob)) * 2000).astype(np.int64)
     ok = mh & (when < w.hi)
-    frames.append(pd.DataFrame({"pid": np.flatnonzero(ok), "day": when[ok],
-                                "code": _pick(rng, codes.GP_SNOMED, "mental_health", ok.sum()),
-                                "value": None}))
+    frames.append(
+        pd.DataFrame(
+            {
+                "pid": np.flatnonzero(ok),
+                "day": when[ok],
+                "code": _pick(rng, codes.GP_SNOMED, "mental_health", ok.sum()),
+                "value": None,
+            }
+        )
+    )
     # RQ4: need recorded at the GP most of the time
     rec = rng.random(len(need)) < 0.7
-    frames.append(pd.DataFrame({"pid": need["pid"].to_numpy()[rec],
-                                "day": need["need_day"].to_numpy()[rec],
-                                "code": _pick(rng, codes.GP_SNOMED, "mental_health", rec.sum()),
-                                "value": None}))
+    frames.append(
+        pd.DataFrame(
+            {
+                "pid": need["pid"].to_numpy()[rec],
+                "day": need["need_day"].to_numpy()[rec],
+                "code": _pick(rng, codes.GP_SNOMED, "mental_health", rec.sum()),
+                "value": None,
+            }
+        )
+    )
     # LAC health assessments: most OC2 assessments are also coded at the GP
     ha = oc2[(oc2["health_assessment"] == 1)]
     ha = ha[rng.random(len(ha)) < 0.8]
     when = ha["year_start"].to_numpy() + rng.integers(0, 365, len(ha))
-    frames.append(pd.DataFrame({"pid": ha["pid"].to_numpy(), "day": when,
-                                "code": codes.LAC_HEALTH_ASSESSMENT_SNOMED, "value": None}))
+    frames.append(
+        pd.DataFrame(
+            {
+                "pid": ha["pid"].to_numpy(),
+                "day": when,
+                "code": codes.LAC_HEALTH_ASSESSMENT_SNOMED,
+                "value": None,
+            }
+        )
+    )
     # weights with a value
     r, d = poisson_in(rng, w.lo, w.hi, np.full(len(dob), 0.3))
     age = (d - dob[r]) / 365.25
     kg = np.round(3.5 + age * 3.2 + rng.normal(0, 1.5, len(r)), 1)
     frames.append(pd.DataFrame({"pid": r, "day": d, "code": "27113001", "value": kg.astype(str)}))
     ev = pd.concat(frames, ignore_index=True)
-    ev = ev[(ev["day"] >= w.lo[ev["pid"]]) & (ev["day"] < np.minimum(w.hi[ev["pid"]],
-                                                                       LAST_DAY + 1))]
+    ev = ev[
+        (ev["day"] >= w.lo[ev["pid"]]) & (ev["day"] < np.minimum(w.hi[ev["pid"]], LAST_DAY + 1))
+    ]
     return ev.sort_values(["pid", "day", "code"], ignore_index=True)
 
 
-def ecds_attendances(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params,
-                     self_harm: pd.DataFrame) -> pd.DataFrame:
+def ecds_attendances(
+    persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params, self_harm: pd.DataFrame
+) -> pd.DataFrame:
     """A&E attendances with SNOMED complaint, diagnosis, intent and discharge."""
     rng = component_rng(p.seed, "health.ecds")
     pid, dd = event_days(persons, periods, w, p, "ecds", p.ecds_attendances)
     # injuries get an extra pre-entry boost
-    r, d = poisson_in(rng, np.where(w.first_entry < int(NEVER), np.maximum(
-        w.first_entry - 730, w.lo), 0), np.where(w.first_entry < int(NEVER), np.minimum(
-            w.first_entry, w.hi), 0), np.full(len(w.lo), 0.25 * (p.pre_entry_ratio["injury"] - 1)))
+    r, d = poisson_in(
+        rng,
+        np.where(w.first_entry < int(NEVER), np.maximum(w.first_entry - 730, w.lo), 0),
+        np.where(w.first_entry < int(NEVER), np.minimum(w.first_entry, w.hi), 0),
+        np.full(len(w.lo), 0.25 * (p.pre_entry_ratio["injury"] - 1)),
+    )
     sev = persons["mh_sev"].to_numpy()
     dob = persons["dob"].to_numpy().astype(np.int64)
     # background self-harm in teenagers with high severity
     teen_lo = np.maximum(w.lo, dob + 12 * 365)
     r2, d2 = poisson_in(rng, teen_lo, w.hi, 0.02 * np.exp(1.2 * sev))
-    kinds = np.concatenate([np.zeros(len(pid), np.int8), np.ones(len(r), np.int8),
-                            np.full(len(r2), 2, np.int8), np.full(len(self_harm), 2, np.int8)])
+    kinds = np.concatenate(
+        [
+            np.zeros(len(pid), np.int8),
+            np.ones(len(r), np.int8),
+            np.full(len(r2), 2, np.int8),
+            np.full(len(self_harm), 2, np.int8),
+        ]
+    )
     pid = np.concatenate([pid, r, r2, self_harm["pid"].to_numpy()])
     dd = np.concatenate([dd, d, d2, self_harm["day"].to_numpy()])
     ok = (dd >= w.lo[pid]) & (dd < np.minimum(w.hi[pid], LAST_DAY + 1))
@@ -182,45 +243,78 @@ def ecds_attendances(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p
         sel = grp == g
         complaint[sel] = _pick(rng, codes.ECDS_COMPLAINT, g, sel.sum())
         diag[sel] = _pick(rng, codes.ECDS_DIAGNOSIS, g, sel.sum())
-    intent = np.where(sh, "276853009", np.where(injury, np.where(rng.random(n) < 0.9,
-                      "418019003", "52684005"), None))
+    intent = np.where(
+        sh,
+        "276853009",
+        np.where(injury, np.where(rng.random(n) < 0.9, "418019003", "52684005"), None),
+    )
     admitted = rng.random(n) < np.where(sh, 0.35, 0.1)
-    discharge = np.where(admitted, "306706006", np.where(rng.random(n) < 0.97, "306689006",
-                                                         "19712007"))
+    discharge = np.where(
+        admitted, "306706006", np.where(rng.random(n) < 0.97, "306689006", "19712007")
+    )
     secs = rng.integers(0, 86400, n)
     la = la_at(persons, pid, dd)
-    out = pd.DataFrame({"pid": pid, "day": dd, "secs": secs, "complaint": complaint,
-                        "diag1": diag, "intent": intent, "discharge": discharge, "la": la,
-                        "dept": np.where(rng.random(n) < 0.8, "01", "03"),
-                        "admitted": admitted, "self_harm": sh})
+    out = pd.DataFrame(
+        {
+            "pid": pid,
+            "day": dd,
+            "secs": secs,
+            "complaint": complaint,
+            "diag1": diag,
+            "intent": intent,
+            "discharge": discharge,
+            "la": la,
+            "dept": np.where(rng.random(n) < 0.8, "01", "03"),
+            "admitted": admitted,
+            "self_harm": sh,
+        }
+    )
     return out.sort_values(["pid", "day", "secs"], ignore_index=True)
 
 
-def apc_episodes(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params,
-                 ecds: pd.DataFrame, extra_emergency: pd.DataFrame) -> pd.DataFrame:
+def apc_episodes(
+    persons: pd.DataFrame,
+    periods: pd.DataFrame,
+    w: Windows,
+    p: Params,
+    ecds: pd.DataFrame,
+    extra_emergency: pd.DataFrame,
+) -> pd.DataFrame:
     """Admitted patient care: emergency (incl. admissions from A&E) and elective spells."""
     rng = component_rng(p.seed, "health.apc")
     pid_e, d_e = event_days(persons, periods, w, p, "emergency_apc", p.emergency_admissions)
     pid_l, d_l = event_days(persons, periods, w, p, "elective", p.elective_admissions)
     adm = ecds[ecds["admitted"]]
-    pid = np.concatenate([pid_e, extra_emergency["pid"].to_numpy(), adm["pid"].to_numpy(),
-                          pid_l])
+    pid = np.concatenate([pid_e, extra_emergency["pid"].to_numpy(), adm["pid"].to_numpy(), pid_l])
     dd = np.concatenate([d_e, extra_emergency["day"].to_numpy(), adm["day"].to_numpy(), d_l])
-    emerg = np.concatenate([np.ones(len(pid_e) + len(extra_emergency) + len(adm), bool),
-                            np.zeros(len(pid_l), bool)])
-    sh = np.concatenate([np.zeros(len(pid_e), bool), np.zeros(len(extra_emergency), bool),
-                         adm["self_harm"].to_numpy(), np.zeros(len(pid_l), bool)])
+    emerg = np.concatenate(
+        [np.ones(len(pid_e) + len(extra_emergency) + len(adm), bool), np.zeros(len(pid_l), bool)]
+    )
+    sh = np.concatenate(
+        [
+            np.zeros(len(pid_e), bool),
+            np.zeros(len(extra_emergency), bool),
+            adm["self_harm"].to_numpy(),
+            np.zeros(len(pid_l), bool),
+        ]
+    )
     ok = (dd >= w.lo[pid]) & (dd < np.minimum(w.hi[pid], LAST_DAY + 1))
     pid, dd, emerg, sh = pid[ok], dd[ok], emerg[ok], sh[ok]
     n = len(pid)
     los = np.where(emerg, rng.geometric(0.45, n) - 1, rng.integers(0, 2, n))
     u = rng.random(n)
-    admimeth = np.where(emerg, np.where(u < 0.75, "21", np.where(u < 0.85, "22", np.where(
-        u < 0.92, "2A", "28"))), np.where(u < 0.7, "11", np.where(u < 0.9, "12", "13")))
+    admimeth = np.where(
+        emerg,
+        np.where(u < 0.75, "21", np.where(u < 0.85, "22", np.where(u < 0.92, "2A", "28"))),
+        np.where(u < 0.7, "11", np.where(u < 0.9, "12", "13")),
+    )
     d1 = np.empty(n, object)
     d2 = np.full(n, None, object)
-    groups = np.where(sh, "self_harm", np.where(rng.random(n) < 0.25, "injury", np.where(
-        rng.random(n) < 0.2, "chronic", "acute")))
+    groups = np.where(
+        sh,
+        "self_harm",
+        np.where(rng.random(n) < 0.25, "injury", np.where(rng.random(n) < 0.2, "chronic", "acute")),
+    )
     for g in ("injury", "chronic", "acute"):
         sel = groups == g
         d1[sel] = _pick(rng, codes.ICD10, g, sel.sum())
@@ -229,31 +323,55 @@ def apc_episodes(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Pa
     d2[shs] = np.where(d1[shs] == "T391", "X60", "X78")
     # some diagnoses written with the dot (3 or 4 characters allowed)
     dotted = rng.random(n) < 0.2
-    d1 = np.where(dotted & (pd.Series(d1).str.len().to_numpy() == 4),
-                  pd.Series(d1).str[:3].to_numpy() + "." + pd.Series(d1).str[3:].to_numpy(), d1)
+    d1 = np.where(
+        dotted & (pd.Series(d1).str.len().to_numpy() == 4),
+        pd.Series(d1).str[:3].to_numpy() + "." + pd.Series(d1).str[3:].to_numpy(),
+        d1,
+    )
     tret = np.where(sh, "711", np.where(groups == "injury", "110", np.where(emerg, "420", "171")))
     la = la_at(persons, pid, dd)
-    out = pd.DataFrame({"pid": pid, "admidate": dd, "disdate": dd + los, "admimeth": admimeth,
-                        "diag_01": d1, "diag_02": d2, "tretspef": tret, "la": la,
-                        "emergency": emerg})
+    out = pd.DataFrame(
+        {
+            "pid": pid,
+            "admidate": dd,
+            "disdate": dd + los,
+            "admimeth": admimeth,
+            "diag_01": d1,
+            "diag_02": d2,
+            "tretspef": tret,
+            "la": la,
+            "emergency": emerg,
+        }
+    )
     out = out.sort_values(["pid", "admidate"], ignore_index=True)
     out["epikey"] = np.arange(1, len(out) + 1, dtype=np.int64) + 300000000000
     return out
 
 
-def op_appointments(persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params
-                    ) -> pd.DataFrame:
+def op_appointments(
+    persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params
+) -> pd.DataFrame:
     """Outpatient appointments with attendance outcome."""
     rng = component_rng(p.seed, "health.op")
     pid, dd = event_days(persons, periods, w, p, "op", p.op_appointments)
     n = len(pid)
     u = rng.random(n)
-    attended = np.where(u < 0.80, "5", np.where(u < 0.84, "6", np.where(u < 0.92, "7", np.where(
-        u < 0.96, "2", "4"))))
+    attended = np.where(
+        u < 0.80,
+        "5",
+        np.where(u < 0.84, "6", np.where(u < 0.92, "7", np.where(u < 0.96, "2", "4"))),
+    )
     tret = np.array(list(codes.TRETSPEF), dtype=object)[rng.integers(0, len(codes.TRETSPEF), n)]
-    out = pd.DataFrame({"pid": pid, "day": dd, "attended": attended, "tretspef": tret,
-                        "atentype": np.where(rng.random(n) < 0.4, "1", "2"),
-                        "la": la_at(persons, pid, dd)})
+    out = pd.DataFrame(
+        {
+            "pid": pid,
+            "day": dd,
+            "attended": attended,
+            "tretspef": tret,
+            "atentype": np.where(rng.random(n) < 0.4, "1", "2"),
+            "la": la_at(persons, pid, dd),
+        }
+    )
     out = out.sort_values(["pid", "day"], ignore_index=True)
     out["attendkey"] = np.arange(1, len(out) + 1, dtype=np.int64) + 500000000000
     return out

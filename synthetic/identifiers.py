@@ -44,37 +44,51 @@ def typo(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
     nxt = np.minimum(pos + 1, np.maximum(length - 1, 0))
     swapped[np.arange(n), pos] = chars[np.arange(n), nxt]
     swapped[np.arange(n), nxt] = chars[np.arange(n), pos]
-    out = np.where((op == 0)[:, None], deleted, np.where((op == 1)[:, None], subst, np.where(
-        (op == 2)[:, None], doubled, swapped)))
+    out = np.where(
+        (op == 0)[:, None],
+        deleted,
+        np.where((op == 1)[:, None], subst, np.where((op == 2)[:, None], doubled, swapped)),
+    )
     res = np.ascontiguousarray(out).view("U30").ravel()
     return np.where(length > 2, res, s).astype(object)
 
 
-def person_view(persons: pd.DataFrame, pid: np.ndarray, when: np.ndarray,
-                adoption: pd.DataFrame) -> pd.DataFrame:
+def person_view(
+    persons: pd.DataFrame, pid: np.ndarray, when: np.ndarray, adoption: pd.DataFrame
+) -> pd.DataFrame:
     """True identifiers of persons `pid` on days `when` (after adoption: new surname/NHS)."""
     adopted_day = np.full(len(persons), int(NEVER), np.int64)
     new_surname = np.full(len(persons), None, object)
     adopted_day[adoption["pid"].to_numpy()] = adoption["day"].to_numpy()
     new_surname[adoption["pid"].to_numpy()] = adoption["surname"].to_numpy()
     after = when >= adopted_day[pid]
-    return pd.DataFrame({
-        "pid": pid, "when": when,
-        "forename": persons["forename"].to_numpy()[pid],
-        "surname": np.where(after, new_surname[pid], persons["surname"].to_numpy()[pid]),
-        "surname_a": np.where(after, new_surname[pid], persons["surname_a"].to_numpy()[pid]),
-        "surname_b": np.where(after, None, persons["surname_b"].to_numpy()[pid]),
-        "dob": persons["dob"].to_numpy()[pid], "male": persons["male"].to_numpy()[pid],
-        "nhs": np.where(after, persons["nhs_after_adoption"].to_numpy()[pid],
-                        persons["nhs"].to_numpy()[pid]),
-        "postcode": postcode_at(persons, pid, when),
-        "postcode_prev": persons["pc1"].to_numpy()[pid],
-        "adopted_version": after,
-    })
+    return pd.DataFrame(
+        {
+            "pid": pid,
+            "when": when,
+            "forename": persons["forename"].to_numpy()[pid],
+            "surname": np.where(after, new_surname[pid], persons["surname"].to_numpy()[pid]),
+            "surname_a": np.where(after, new_surname[pid], persons["surname_a"].to_numpy()[pid]),
+            "surname_b": np.where(after, None, persons["surname_b"].to_numpy()[pid]),
+            "dob": persons["dob"].to_numpy()[pid],
+            "male": persons["male"].to_numpy()[pid],
+            "nhs": np.where(
+                after, persons["nhs_after_adoption"].to_numpy()[pid], persons["nhs"].to_numpy()[pid]
+            ),
+            "postcode": postcode_at(persons, pid, when),
+            "postcode_prev": persons["pc1"].to_numpy()[pid],
+            "adopted_version": after,
+        }
+    )
 
 
-def inject_errors(view: pd.DataFrame, source: str, p: Params, upn: np.ndarray | None = None
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def inject_errors(
+    view: pd.DataFrame,
+    source: str,
+    p: Params,
+    upn: np.ndarray | None = None,
+    upn_errors: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Recorded identifier columns (strings) and a table of which errors were injected."""
     rng = component_rng(p.seed, f"identifiers.errors.{source}")
     e = p.errors
@@ -95,8 +109,9 @@ def inject_errors(view: pd.DataFrame, source: str, p: Params, upn: np.ndarray | 
     has_b = view["surname_b"].notna().to_numpy()
     part = has_b & (rng.random(n) < e.double_barrelled_partial)
     first_part = rng.random(n) < 0.5
-    sur = np.where(part, np.where(first_part, view["surname_a"].to_numpy(),
-                                  view["surname_b"].to_numpy()), sur)
+    sur = np.where(
+        part, np.where(first_part, view["surname_a"].to_numpy(), view["surname_b"].to_numpy()), sur
+    )
     flags["surname_partial"] = part
     if source in ("sus", "mhsds"):
         fore = np.full(n, None, object)
@@ -121,8 +136,9 @@ def inject_errors(view: pd.DataFrame, source: str, p: Params, upn: np.ndarray | 
     swap = can_swap & (rng.random(n) < e.dob_day_month_swap)
     dob_rec = np.where(swap, days_from_ymd(y, np.minimum(d, 12), np.minimum(m, 28)), dob)
     near = ~swap & (rng.random(n) < e.dob_near_miss)
-    delta = np.where(rng.random(n) < 0.7, rng.choice([-3, -2, -1, 1, 2, 3], n), 365 * rng.choice(
-        [-1, 1], n))
+    delta = np.where(
+        rng.random(n) < 0.7, rng.choice([-3, -2, -1, 1, 2, 3], n), 365 * rng.choice([-1, 1], n)
+    )
     dob_rec = np.where(near, dob_rec + delta, dob_rec)
     flags["dob_swap"] = swap
     flags["dob_near_miss"] = near
@@ -141,8 +157,11 @@ def inject_errors(view: pd.DataFrame, source: str, p: Params, upn: np.ndarray | 
     miss_pc = rng.random(n) < e.postcode_missing
     u = rng.random(n)
     pc_s = pd.Series(pc)
-    pc = np.where(u < 0.1, pc_s.str.replace(" ", "", regex=False).to_numpy(),
-                  np.where(u < 0.2, pc_s.str.lower().to_numpy(), pc))
+    pc = np.where(
+        u < 0.1,
+        pc_s.str.replace(" ", "", regex=False).to_numpy(),
+        np.where(u < 0.2, pc_s.str.lower().to_numpy(), pc),
+    )
     pc = np.where(miss_pc, None, pc)
     flags["postcode_stale"] = stale
     flags["postcode_missing"] = miss_pc
@@ -163,22 +182,31 @@ def inject_errors(view: pd.DataFrame, source: str, p: Params, upn: np.ndarray | 
     if upn is not None:
         upn_rec = np.asarray(upn, dtype=object).copy()
         has = pd.Series(upn_rec).notna().to_numpy()
-        err = has & (rng.random(n) < e.upn_error)
+        err = has & (rng.random(n) < e.upn_error) & upn_errors
         if err.any():
             bad = upn_rec[err].astype("U13")
             chars = bad.view("U1").reshape(len(bad), 13).copy()
             pos = rng.integers(4, 12, len(bad))
             old = chars[np.arange(len(bad)), pos]
             digit = np.char.isdigit(old)
-            new = np.where(digit, ((np.where(digit, old, "0").astype(int) + 1) % 10).astype(str),
-                           old)
+            new = np.where(
+                digit, ((np.where(digit, old, "0").astype(int) + 1) % 10).astype(str), old
+            )
             chars[np.arange(len(bad)), pos] = new
             upn_rec[err] = np.ascontiguousarray(chars).view("U13").ravel()
         flags["upn_error"] = err
-    out = pd.DataFrame({"nhs_number": nhs_rec, "upn": upn_rec, "forename": fore,
-                        "surname": sur, "dob": dob_str, "sex": sex, "postcode": pc,
-                        "record_date": fmt(view["when"].to_numpy()).to_numpy(
-                            zero_copy_only=False)})
+    out = pd.DataFrame(
+        {
+            "nhs_number": nhs_rec,
+            "upn": upn_rec,
+            "forename": fore,
+            "surname": sur,
+            "dob": dob_str,
+            "sex": sex,
+            "postcode": pc,
+            "record_date": fmt(view["when"].to_numpy()).to_numpy(zero_copy_only=False),
+        }
+    )
     return out, pd.DataFrame(flags)
 
 

@@ -23,14 +23,22 @@ from synthetic.calendar import add_years, collection_year, year_end, year_start
 LA_CODES = np.array([a.code for a in AREAS], dtype=object)
 
 
-def _rows(ind: str, y: int, num: np.ndarray, den: np.ndarray, scale: float = 100.0
-          ) -> pd.DataFrame:
+def _rows(ind: str, y: int, num: np.ndarray, den: np.ndarray, scale: float = 100.0) -> pd.DataFrame:
     num = np.asarray(num, float)
     den = np.asarray(den, float)
     val = np.where(den > 0, num / np.where(den > 0, den, 1) * scale, np.nan)
-    return pd.DataFrame({"indicator_id": ind, "area_code": LA_CODES, "period": y,
-                         "breakdown": "all", "breakdown_value": "all", "numerator": num,
-                         "denominator": den, "value": np.round(val, 4)})
+    return pd.DataFrame(
+        {
+            "indicator_id": ind,
+            "area_code": LA_CODES,
+            "period": y,
+            "breakdown": "all",
+            "breakdown_value": "all",
+            "numerator": num,
+            "denominator": den,
+            "value": np.round(val, 4),
+        }
+    )
 
 
 def _count_by_la(la: np.ndarray) -> np.ndarray:
@@ -63,8 +71,13 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
     out = []
     for y in years:
         ys, ye = year_start(y), year_end(y)
-        popy = pop[pop["year"] == y - 1].groupby("la_code")["population"].sum().reindex(
-            LA_CODES).to_numpy(dtype=float)
+        popy = (
+            pop[pop["year"] == y - 1]
+            .groupby("la_code")["population"]
+            .sum()
+            .reindex(LA_CODES)
+            .to_numpy(dtype=float)
+        )
         at31 = (start <= ye) & (end > ye)
         c31 = pd.DataFrame({"pid": pid[at31], "la": la[at31]}).drop_duplicates()
         n31 = _count_by_la(c31["la"].to_numpy())
@@ -77,12 +90,18 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
         # placements in the year
         held = (e_decom < ys) & (e_dec >= ys)
         new = (e_decom >= ys) & (e_decom <= ye) & np.isin(e_rne, ["S", "P", "B", "T", "U"])
-        pl = pd.DataFrame({"pid": eps["pid"].to_numpy(), "la": eps["la"].to_numpy(),
-                           "n": held.astype(int) + new.astype(int)})
+        pl = pd.DataFrame(
+            {
+                "pid": eps["pid"].to_numpy(),
+                "la": eps["la"].to_numpy(),
+                "n": held.astype(int) + new.astype(int),
+            }
+        )
         npl = pl.groupby(["pid", "la"])["n"].sum()
         k = npl.reindex(pd.MultiIndex.from_frame(c31[["pid", "la"]])).fillna(0).to_numpy()
-        out.append(_rows("cla_3plus_placements_pct", y, _count_by_la(c31["la"].to_numpy()[k >= 3]),
-                         n31))
+        out.append(
+            _rows("cla_3plus_placements_pct", y, _count_by_la(c31["la"].to_numpy()[k >= 3]), n31)
+        )
         # long-term stability
         under16 = add_years(dob[pid], 16) > ye
         lt = at31 & under16 & (start <= ye - 913)
@@ -91,24 +110,29 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
         last_carer = carer.groupby("period_id")["decom"].max()
         cur = cur.assign(pstart=last_carer.reindex(cur["period_id"]).to_numpy())
         ok = (cur["pstart"].to_numpy() <= ye - 730) | cur["place"].isin(
-            ["A3", "A4", "A5", "A6"]).to_numpy()
+            ["A3", "A4", "A5", "A6"]
+        ).to_numpy()
         cur_ok = pd.Series(ok, index=cur["period_id"].to_numpy())
         lt_ids = per["period_id"].to_numpy()[lt]
         good = cur_ok.reindex(lt_ids).fillna(False).to_numpy().astype(bool)
-        out.append(_rows("cla_same_placement_2yrs_pct", y, _count_by_la(la[lt][good]),
-                         _count_by_la(la[lt])))
+        out.append(
+            _rows(
+                "cla_same_placement_2yrs_pct", y, _count_by_la(la[lt][good]), _count_by_la(la[lt])
+            )
+        )
         # OC2
         o = oc2[oc2["year"] == y]
         ocl = o["la"].to_numpy()
         n_o = _count_by_la(ocl)
         out.append(_rows("oc2_cohort", y, n_o, np.ones(len(AREAS)), 1.0))
-        for ind, col in (("oc2_health_assessment_pct", "health_assessment"),
-                         ("oc2_immunisations_pct", "immunisations"),
-                         ("oc2_dental_check_pct", "teeth_check")):
+        for ind, col in (
+            ("oc2_health_assessment_pct", "health_assessment"),
+            ("oc2_immunisations_pct", "immunisations"),
+            ("oc2_dental_check_pct", "teeth_check"),
+        ):
             out.append(_rows(ind, y, _count_by_la(ocl[o[col].to_numpy() == 1]), n_o))
         has = o["sdq_score"].to_numpy() >= 0
-        sums = np.bincount(ocl[has], weights=o["sdq_score"].to_numpy()[has],
-                           minlength=len(AREAS))
+        sums = np.bincount(ocl[has], weights=o["sdq_score"].to_numpy()[has], minlength=len(AREAS))
         out.append(_rows("oc2_sdq_mean", y, sums, _count_by_la(ocl[has]), 1.0))
         # linked health indicators for children looked after at any time in the year
         anyt = (start <= ye) & (end >= ys)
@@ -122,17 +146,45 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
         ne = e_y.reindex(cy["pid"]).fillna(0).to_numpy()
         na = a_y.reindex(cy["pid"]).fillna(0).to_numpy()
         cla_la = cy["la"].to_numpy()
-        out.append(_rows("cla_ae_attendance_rate_per_1000", y,
-                         np.bincount(cla_la, weights=ne, minlength=len(AREAS)), n_any, 1000.0))
-        out.append(_rows("cla_emergency_admission_rate_per_1000", y,
-                         np.bincount(cla_la, weights=na, minlength=len(AREAS)), n_any, 1000.0))
+        out.append(
+            _rows(
+                "cla_ae_attendance_rate_per_1000",
+                y,
+                np.bincount(cla_la, weights=ne, minlength=len(AREAS)),
+                n_any,
+                1000.0,
+            )
+        )
+        out.append(
+            _rows(
+                "cla_emergency_admission_rate_per_1000",
+                y,
+                np.bincount(cla_la, weights=na, minlength=len(AREAS)),
+                n_any,
+                1000.0,
+            )
+        )
         # all children in the LA
         ay = att[att_cy == y]
         first = ay.drop_duplicates("pid")
         out.append(_rows("all_mh_service_contact_pct", y, _count_by_la(first["la"]), popy))
-        out.append(_rows("all_ae_attendance_rate_per_1000", y,
-                         _count_by_la(ecds["la"].to_numpy()[ecds_cy == y]), popy, 1000.0))
-        out.append(_rows("all_emergency_admission_rate_per_1000", y,
-                         _count_by_la(apc["la"].to_numpy()[apc_cy == y]), popy, 1000.0))
+        out.append(
+            _rows(
+                "all_ae_attendance_rate_per_1000",
+                y,
+                _count_by_la(ecds["la"].to_numpy()[ecds_cy == y]),
+                popy,
+                1000.0,
+            )
+        )
+        out.append(
+            _rows(
+                "all_emergency_admission_rate_per_1000",
+                y,
+                _count_by_la(apc["la"].to_numpy()[apc_cy == y]),
+                popy,
+                1000.0,
+            )
+        )
     res = pd.concat(out, ignore_index=True)
     return res.sort_values(["indicator_id", "area_code", "period"], ignore_index=True)

@@ -66,8 +66,9 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
         if len(late):
             info = eps.iloc[late][["period_id", "dec"]].drop_duplicates("period_id")
             drop = e.merge(info.rename(columns={"dec": "cut"}), on="period_id", how="left")
-            after = drop["cut"].notna().to_numpy() & (e["decom"].to_numpy() >= drop["cut"]
-                                                      .fillna(0).to_numpy())
+            after = drop["cut"].notna().to_numpy() & (
+                e["decom"].to_numpy() >= drop["cut"].fillna(0).to_numpy()
+            )
             e = e[~after]
             is_late = e.index.isin(eps.index[late])
             e.loc[is_late, "dec"] = int(NEVER)
@@ -86,19 +87,31 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
         child = child_lookup.reindex(pd.MultiIndex.from_arrays([pid, la])).to_numpy()
         pl_post = w["placement_postcodes"][e["ep_id"].to_numpy()]
         home_post = w["home_postcodes"][e["ep_id"].to_numpy()]
-        episodes = pd.DataFrame({
-            "la": la, "CHILD": child, "DECOM": fmt(e["decom"].to_numpy(), DMY),
-            "RNE": e["rne"].to_numpy(), "LS": e["ls"].to_numpy(), "CIN": e["cin"].to_numpy(),
-            "PLACE": place, "PLACE_PROVIDER": np.where(place == "P1", "PR0", e["provider"]),
-            "DEC": fmt(np.where(open_now, NEVER, e_dec), DMY),
-            "REC": np.where(open_now, None, e["rec"].to_numpy()),
-            "REASON_PLACE_CHANGE": e["reason_place_change"].to_numpy(),
-            "HOME_POST": home_post, "PL_POST": pl_post, "URN": e["urn"].to_numpy(),
-            "_decom": e["decom"].to_numpy(),
-        }).sort_values(["la", "CHILD", "_decom"], kind="stable")
+        episodes = pd.DataFrame(
+            {
+                "la": la,
+                "CHILD": child,
+                "DECOM": fmt(e["decom"].to_numpy(), DMY),
+                "RNE": e["rne"].to_numpy(),
+                "LS": e["ls"].to_numpy(),
+                "CIN": e["cin"].to_numpy(),
+                "PLACE": place,
+                "PLACE_PROVIDER": np.where(place == "P1", "PR0", e["provider"]),
+                "DEC": fmt(np.where(open_now, NEVER, e_dec), DMY),
+                "REC": np.where(open_now, None, e["rec"].to_numpy()),
+                "REASON_PLACE_CHANGE": e["reason_place_change"].to_numpy(),
+                "HOME_POST": home_post,
+                "PL_POST": pl_post,
+                "URN": e["urn"].to_numpy(),
+                "_decom": e["decom"].to_numpy(),
+            }
+        ).sort_values(["la", "CHILD", "_decom"], kind="stable")
         kids = episodes[["la", "CHILD"]].drop_duplicates()
-        kid_pid = ids.set_index(["la", "child"])["pid"].reindex(
-            pd.MultiIndex.from_frame(kids.rename(columns={"CHILD": "child"}))).to_numpy()
+        kid_pid = (
+            ids.set_index(["la", "child"])["pid"]
+            .reindex(pd.MultiIndex.from_frame(kids.rename(columns={"CHILD": "child"})))
+            .to_numpy()
+        )
         kd = dob_all[kid_pid]
         km = male_all[kid_pid]
         sex = np.where(km, "1", "2") if y <= 2024 else np.where(km, "M", "F")
@@ -107,28 +120,42 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
         age_ye = (ye - kd) / 365.25
         unk = np.where(uasc_arr[kid_pid], "UN2", np.where(age_ye < 5, "UN1", "UN4"))
         is_mother = mother[kid_pid] & (mc_dob[kid_pid] <= ye) & (age_ye >= 12)
-        header = pd.DataFrame({
-            "la": kids["la"].to_numpy(), "CHILD": kids["CHILD"].to_numpy(), "SEX": sex,
-            "DOB": fmt(kd, DMY), "ETHNIC": persons["ethnic"].to_numpy()[kid_pid],
-            "UPN": np.where(has_upn, upn, unk),
-            "MOTHER": np.where(km, None, np.where(is_mother, "1", np.where(age_ye >= 12, "0",
-                                                                              None))),
-            "MC_DOB": fmt(mc_dob[kid_pid], DMY, valid=is_mother),
-        })
-        kid_frame = pd.DataFrame({"pid": kid_pid, "la": kids["la"].to_numpy(),
-                                  "CHILD": kids["CHILD"].to_numpy(), "dob": kd})
+        header = pd.DataFrame(
+            {
+                "la": kids["la"].to_numpy(),
+                "CHILD": kids["CHILD"].to_numpy(),
+                "SEX": sex,
+                "DOB": fmt(kd, DMY),
+                "ETHNIC": persons["ethnic"].to_numpy()[kid_pid],
+                "UPN": np.where(has_upn, upn, unk),
+                "MOTHER": np.where(
+                    km, None, np.where(is_mother, "1", np.where(age_ye >= 12, "0", None))
+                ),
+                "MC_DOB": fmt(mc_dob[kid_pid], DMY, valid=is_mother),
+            }
+        )
+        kid_frame = pd.DataFrame(
+            {
+                "pid": kid_pid,
+                "la": kids["la"].to_numpy(),
+                "CHILD": kids["CHILD"].to_numpy(),
+                "dob": kd,
+            }
+        )
         tables = {"header": header, "episodes": episodes.drop(columns=["_decom"])}
         tables.update(_other_903_tables(w, y, kid_frame, rng))
         for name, df in tables.items():
             for li, part in df.groupby("la", sort=True):
                 path = root / "ssda903" / LA_CODES[li] / str(y) / f"{name}.csv"
                 counts[name] = counts.get(name, 0) + write_csv(
-                    {k: part[k].to_numpy() for k in part.columns if k != "la"}, path)
+                    {k: part[k].to_numpy() for k in part.columns if k != "la"}, path
+                )
     return counts
 
 
-def _other_903_tables(w: dict, y: int, kids: pd.DataFrame, rng: np.random.Generator
-                      ) -> dict[str, pd.DataFrame]:
+def _other_903_tables(
+    w: dict, y: int, kids: pd.DataFrame, rng: np.random.Generator
+) -> dict[str, pd.DataFrame]:
     ys, ye = year_start(y), year_end(y)
     persons = w["persons"]
     kid_key = kids.set_index(["pid", "la"])
@@ -139,35 +166,54 @@ def _other_903_tables(w: dict, y: int, kids: pd.DataFrame, rng: np.random.Genera
         return m
 
     rv = w["reviews"]
-    rv = attach(rv[(rv["review"] >= ys) & (rv["review"] <= ye)])
-    out["reviews"] = pd.DataFrame({"la": rv["la"], "CHILD": rv["CHILD"],
-                                   "DOB": fmt(rv["dob"].to_numpy(), DMY),
-                                   "REVIEW": fmt(rv["review"].to_numpy(), DMY),
-                                   "REVIEW_CODE": np.where((rv["review"] - rv["dob"]) < 4 * 365,
-                                                           "PN0", rv["code"])}).sort_values(
-        ["la", "CHILD", "REVIEW"])
+    rv = attach(rv[(rv["review"] >= ys) & (rv["review"] <= ye)]).sort_values(
+        ["la", "CHILD", "review"], kind="stable"
+    )
+    out["reviews"] = pd.DataFrame(
+        {
+            "la": rv["la"],
+            "CHILD": rv["CHILD"],
+            "DOB": fmt(rv["dob"].to_numpy(), DMY),
+            "REVIEW": fmt(rv["review"].to_numpy(), DMY),
+            "REVIEW_CODE": np.where((rv["review"] - rv["dob"]) < 4 * 365, "PN0", rv["code"]),
+        }
+    )
     per = w["periods"]
     u = per[per["uasc"]][["pid", "la"]].drop_duplicates()
     u = attach(u)
-    sex = np.where(persons["male"].to_numpy()[u["pid"]], "1", "2") if y <= 2024 else np.where(
-        persons["male"].to_numpy()[u["pid"]], "M", "F")
-    out["uasc"] = pd.DataFrame({"la": u["la"], "CHILD": u["CHILD"], "SEX": sex,
-                                "DOB": fmt(u["dob"].to_numpy(), DMY),
-                                "DUC": fmt(add_years(u["dob"].to_numpy(), 18), DMY)})
+    sex = (
+        np.where(persons["male"].to_numpy()[u["pid"]], "1", "2")
+        if y <= 2024
+        else np.where(persons["male"].to_numpy()[u["pid"]], "M", "F")
+    )
+    out["uasc"] = pd.DataFrame(
+        {
+            "la": u["la"],
+            "CHILD": u["CHILD"],
+            "SEX": sex,
+            "DOB": fmt(u["dob"].to_numpy(), DMY),
+            "DUC": fmt(add_years(u["dob"].to_numpy(), 18), DMY),
+        }
+    )
     oc2 = w["oc2"]
     o = attach(oc2[oc2["year"] == y])
-    out["oc2"] = pd.DataFrame({
-        "la": o["la"], "CHILD": o["CHILD"], "DOB": fmt(o["dob"].to_numpy(), DMY),
-        "SDQ_SCORE": _opt_int(o["sdq_score"].to_numpy()), "SDQ_REASON": o["sdq_reason"],
-        "CONVICTED": _opt_int(o["convicted"].to_numpy()),
-        "HEALTH_CHECK": _opt_int(o["health_check"].to_numpy()),
-        "IMMUNISATIONS": _opt_int(o["immunisations"].to_numpy()),
-        "TEETH_CHECK": _opt_int(o["teeth_check"].to_numpy()),
-        "HEALTH_ASSESSMENT": _opt_int(o["health_assessment"].to_numpy()),
-        "SUBSTANCE_MISUSE": _opt_int(o["substance_misuse"].to_numpy()),
-        "INTERVENTION_RECEIVED": _opt_int(o["intervention_received"].to_numpy()),
-        "INTERVENTION_OFFERED": _opt_int(o["intervention_offered"].to_numpy()),
-    })
+    out["oc2"] = pd.DataFrame(
+        {
+            "la": o["la"],
+            "CHILD": o["CHILD"],
+            "DOB": fmt(o["dob"].to_numpy(), DMY),
+            "SDQ_SCORE": _opt_int(o["sdq_score"].to_numpy()),
+            "SDQ_REASON": o["sdq_reason"],
+            "CONVICTED": _opt_int(o["convicted"].to_numpy()),
+            "HEALTH_CHECK": _opt_int(o["health_check"].to_numpy()),
+            "IMMUNISATIONS": _opt_int(o["immunisations"].to_numpy()),
+            "TEETH_CHECK": _opt_int(o["teeth_check"].to_numpy()),
+            "HEALTH_ASSESSMENT": _opt_int(o["health_assessment"].to_numpy()),
+            "SUBSTANCE_MISUSE": _opt_int(o["substance_misuse"].to_numpy()),
+            "INTERVENTION_RECEIVED": _opt_int(o["intervention_received"].to_numpy()),
+            "INTERVENTION_OFFERED": _opt_int(o["intervention_offered"].to_numpy()),
+        }
+    )
     # OC3: care leavers with a 17th-21st birthday in the year, not looked after then
     cl = w["care_leavers"]
     frames = []
@@ -179,74 +225,136 @@ def _other_903_tables(w: dict, y: int, kids: pd.DataFrame, rng: np.random.Genera
     oc3_ids = w["csc_ids"].merge(oc3[["pid", "la"]], on=["pid", "la"])
     n3 = len(oc3_ids)
     u3 = rng.random(n3)
-    out["oc3"] = pd.DataFrame({
-        "la": oc3_ids["la"], "CHILD": oc3_ids["child"],
-        "DOB": fmt(persons["dob"].to_numpy()[oc3_ids["pid"].to_numpy()], DMY),
-        "IN_TOUCH": np.where(u3 < 0.88, "YES", np.where(u3 < 0.95, "NO", "REFU")),
-        "ACTIV": np.where(u3 < 0.88, np.array(["F1", "P1", "F2", "P2", "F4", "G4", "G6"])[
-            rng.integers(0, 7, n3)], "0"),
-        "ACCOM": np.where(u3 < 0.88, np.array(["B1", "C1", "D1", "E1", "G1", "H1", "S2"])[
-            rng.integers(0, 7, n3)], "0"),
-    }).sort_values(["la", "CHILD"])
+    out["oc3"] = pd.DataFrame(
+        {
+            "la": oc3_ids["la"],
+            "CHILD": oc3_ids["child"],
+            "DOB": fmt(persons["dob"].to_numpy()[oc3_ids["pid"].to_numpy()], DMY),
+            "IN_TOUCH": np.where(u3 < 0.88, "YES", np.where(u3 < 0.95, "NO", "REFU")),
+            "ACTIV": np.where(
+                u3 < 0.88,
+                np.array(["F1", "P1", "F2", "P2", "F4", "G4", "G6"])[rng.integers(0, 7, n3)],
+                "0",
+            ),
+            "ACCOM": np.where(
+                u3 < 0.88,
+                np.array(["B1", "C1", "D1", "E1", "G1", "H1", "S2"])[rng.integers(0, 7, n3)],
+                "0",
+            ),
+        }
+    ).sort_values(["la", "CHILD"])
     ad = w["adoptions"]
     a = attach(ad[(ad["day"] >= ys) & (ad["day"] <= ye)])
     na = len(a)
     nb = rng.integers(1, 3, na)
-    out["ad1"] = pd.DataFrame({
-        "la": a["la"], "CHILD": a["CHILD"], "DOB": fmt(a["dob"].to_numpy(), DMY),
-        "DATE_INT": fmt(a["decision"].to_numpy(), DMY),
-        "DATE_MATCH": fmt(a["match"].to_numpy(), DMY),
-        "FOSTER_CARE": a["foster_care"].astype(str),
-        "NB_ADOPTR": nb.astype(str),
-        "SEX_ADOPTR": np.where(nb == 1, np.where(rng.random(na) < 0.8, "F1", "M1"),
-                               np.array(["MF", "MF", "MF", "FF", "MM"])[rng.integers(0, 5, na)]),
-        "LS_ADOPTR": np.array(["L0", "L11", "L12", "L2", "L4"])[rng.integers(0, 5, na)],
-    })
+    out["ad1"] = pd.DataFrame(
+        {
+            "la": a["la"],
+            "CHILD": a["CHILD"],
+            "DOB": fmt(a["dob"].to_numpy(), DMY),
+            "DATE_INT": fmt(a["decision"].to_numpy(), DMY),
+            "DATE_MATCH": fmt(a["match"].to_numpy(), DMY),
+            "FOSTER_CARE": a["foster_care"].astype(str),
+            "NB_ADOPTR": nb.astype(str),
+            "SEX_ADOPTR": np.where(
+                nb == 1,
+                np.where(rng.random(na) < 0.8, "F1", "M1"),
+                np.array(["MF", "MF", "MF", "FF", "MM"])[rng.integers(0, 5, na)],
+            ),
+            "LS_ADOPTR": np.array(["L0", "L11", "L12", "L2", "L4"])[rng.integers(0, 5, na)],
+        }
+    )
     pa_ = ad[(ad["decision"] <= ye) & (ad["day"] >= ys)]
     pa_ = attach(pa_)
-    out["placed_for_adoption"] = pd.DataFrame({
-        "la": pa_["la"], "CHILD": pa_["CHILD"], "DOB": fmt(pa_["dob"].to_numpy(), DMY),
-        "DATE_PLACED": fmt(pa_["decision"].to_numpy(), DMY), "DATE_PLACED_CEASED": None,
-        "REASON_PLACED_CEASED": None,
-    })
+    out["placed_for_adoption"] = pd.DataFrame(
+        {
+            "la": pa_["la"],
+            "CHILD": pa_["CHILD"],
+            "DOB": fmt(pa_["dob"].to_numpy(), DMY),
+            "DATE_PLACED": fmt(pa_["decision"].to_numpy(), DMY),
+            "DATE_PLACED_CEASED": None,
+            "REASON_PLACED_CEASED": None,
+        }
+    )
     st = per[(per["start"] >= ys) & (per["start"] <= ye)][["pid", "la"]].drop_duplicates()
     st = attach(st)
     ns = len(st)
-    prev = np.where(rng.random(ns) < 0.9, "Z1", np.array(["P1", "P2", "P3", "P4"])[
-        rng.integers(0, 4, ns)])
+    prev = np.where(
+        rng.random(ns) < 0.9, "Z1", np.array(["P1", "P2", "P3", "P4"])[rng.integers(0, 4, ns)]
+    )
     perm_day = np.maximum(st["dob"].to_numpy(), ys - rng.integers(200, 2000, ns))
-    out["prev_perm"] = pd.DataFrame({
-        "la": st["la"], "CHILD": st["CHILD"], "DOB": fmt(st["dob"].to_numpy(), DMY),
-        "PREV_PERM": prev, "LA_PERM": None, "DATE_PERM": fmt(perm_day, DMY, valid=prev != "Z1"),
-    })
+    out["prev_perm"] = pd.DataFrame(
+        {
+            "la": st["la"],
+            "CHILD": st["CHILD"],
+            "DOB": fmt(st["dob"].to_numpy(), DMY),
+            "PREV_PERM": prev,
+            "LA_PERM": None,
+            "DATE_PERM": fmt(perm_day, DMY, valid=prev != "Z1"),
+        }
+    )
     ms = w["missing"]
-    mi = attach(ms[(ms["mis_start"] >= ys) & (ms["mis_start"] <= ye)])
+    mi = attach(ms[(ms["mis_start"] >= ys) & (ms["mis_start"] <= ye)]).sort_values(
+        ["la", "CHILD", "mis_start"], kind="stable"
+    )
     mis_end = mi["mis_end"].to_numpy()
-    out["missing"] = pd.DataFrame({
-        "la": mi["la"], "CHILD": mi["CHILD"], "DOB": fmt(mi["dob"].to_numpy(), DMY),
-        "MISSING": mi["missing"], "MIS_START": fmt(mi["mis_start"].to_numpy(), DMY),
-        "MIS_END": fmt(mis_end, DMY, valid=mis_end <= ye),
-    }).sort_values(["la", "CHILD", "MIS_START"])
+    out["missing"] = pd.DataFrame(
+        {
+            "la": mi["la"],
+            "CHILD": mi["CHILD"],
+            "DOB": fmt(mi["dob"].to_numpy(), DMY),
+            "MISSING": mi["missing"],
+            "MIS_START": fmt(mi["mis_start"].to_numpy(), DMY),
+            "MIS_END": fmt(mis_end, DMY, valid=mis_end <= ye),
+        }
+    )
     if y >= 2024:
         sw = kids.copy()
-        first_start = per.groupby("pid")["start"].max()
-        sw_start = np.maximum(first_start.reindex(sw["pid"]).to_numpy(), ys - 300)
+        last = (
+            per.sort_values("start")
+            .drop_duplicates(["pid", "la"], keep="last")
+            .set_index(["pid", "la"])
+        )
+        key = pd.MultiIndex.from_frame(sw[["pid", "la"]])
+        p_start = last["start"].reindex(key).fillna(ys).to_numpy().astype(np.int64)
+        p_end = last["end"].reindex(key).fillna(NEVER).to_numpy().astype(np.int64)
+        sw_start = np.maximum(p_start, ys - 300)
         change = rng.random(len(sw)) < 0.3
         ch_day = sw_start + rng.integers(20, 300, len(sw))
-        change &= ch_day <= ye
+        change &= (ch_day <= ye) & (ch_day < p_end)
+        closed = (p_end <= ye) & (p_end > sw_start)
         ids_ = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))
         ids2 = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))
-        reasons = np.array(["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC",
-                            "OTHERS"])[rng.integers(0, 7, len(sw))]
-        a1 = pd.DataFrame({"la": sw["la"], "CHILD": sw["CHILD"], "DOB": fmt(sw["dob"], DMY),
-                           "SW_ID": ids_, "SW_DECOM": fmt(sw_start, DMY),
-                           "SW_DEC": fmt(ch_day, DMY, valid=change),
-                           "SW_REASON": np.where(change, reasons, None)})
-        a2 = pd.DataFrame({"la": sw["la"], "CHILD": sw["CHILD"], "DOB": fmt(sw["dob"], DMY),
-                           "SW_ID": ids2, "SW_DECOM": fmt(ch_day, DMY), "SW_DEC": None,
-                           "SW_REASON": None})[change]
-        out["sw_episodes"] = pd.concat([a1, a2]).sort_values(["la", "CHILD", "SW_DECOM"],
-                                                             kind="stable")
+        reasons = np.array(["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "OTHERS"])[
+            rng.integers(0, 7, len(sw))
+        ]
+        a1 = pd.DataFrame(
+            {
+                "la": sw["la"],
+                "CHILD": sw["CHILD"],
+                "DOB": fmt(sw["dob"], DMY),
+                "SW_ID": ids_,
+                "SW_DECOM": fmt(sw_start, DMY),
+                "SW_DEC": fmt(np.where(change, ch_day, p_end), DMY, valid=change | closed),
+                "SW_REASON": np.where(change, reasons, None),
+            }
+        )
+        a2 = pd.DataFrame(
+            {
+                "la": sw["la"],
+                "CHILD": sw["CHILD"],
+                "DOB": fmt(sw["dob"], DMY),
+                "SW_ID": ids2,
+                "SW_DECOM": fmt(ch_day, DMY),
+                "SW_DEC": fmt(p_end, DMY, valid=closed),
+                "SW_REASON": None,
+            }
+        )[change]
+        a1["_d"] = sw_start
+        a2["_d"] = ch_day[change]
+        out["sw_episodes"] = (
+            pd.concat([a1, a2]).sort_values(["la", "CHILD", "_d"], kind="stable").drop(columns="_d")
+        )
     _ = kid_key
     return out
 
@@ -280,35 +388,74 @@ def write_cin(root: Path, w: dict, years: range) -> int:
         n = len(c)
         fac = _factors_xml(c)
         asm_ok = c["asmt_start"].to_numpy() <= ye
-        assess = pd.Series(np.where(
-            asm_ok, "<Assessments>" + _date_el("AssessmentActualStartDate", c["asmt_start"], ye)
-            + _date_el("AssessmentAuthorisationDate", c["asmt_auth"], ye)
-            + np.where(c["asmt_auth"].to_numpy() <= ye, "<FactorsIdentifiedAtAssessment>" + fac
-                       + "</FactorsIdentifiedAtAssessment>", "") + "</Assessments>", ""))
+        assess = pd.Series(
+            np.where(
+                asm_ok,
+                "<Assessments>"
+                + _date_el("AssessmentActualStartDate", c["asmt_start"], ye)
+                + _date_el("AssessmentAuthorisationDate", c["asmt_auth"], ye)
+                + np.where(
+                    c["asmt_auth"].to_numpy() <= ye,
+                    "<FactorsIdentifiedAtAssessment>" + fac + "</FactorsIdentifiedAtAssessment>",
+                    "",
+                )
+                + "</Assessments>",
+                "",
+            )
+        )
         plan_ok = c["plan_start"].to_numpy() <= ye
-        plan = pd.Series(np.where(plan_ok, "<CINPlanDates>" + _date_el(
-            "CINPlanStartDate", c["plan_start"], ye) + _date_el("CINPlanEndDate", c["plan_end"],
-                                                                ye) + "</CINPlanDates>", ""))
+        plan = pd.Series(
+            np.where(
+                plan_ok,
+                "<CINPlanDates>"
+                + _date_el("CINPlanStartDate", c["plan_start"], ye)
+                + _date_el("CINPlanEndDate", c["plan_end"], ye)
+                + "</CINPlanDates>",
+                "",
+            )
+        )
         s47_ok = c["s47_day"].to_numpy() <= ye
-        s47 = pd.Series(np.where(s47_ok, "<Section47>" + _date_el(
-            "S47ActualStartDate", c["s47_day"], ye) + _date_el(
-            "InitialCPCtarget", c["s47_day"].to_numpy() + 15, ye) + _date_el(
-            "DateOfInitialCPC", c["icpc_day"], ye) + _el(
-            "ICPCnotRequired", np.where(c["icpc_day"].to_numpy() < int(NEVER), "0", "1"))
-            + "</Section47>", ""))
+        s47 = pd.Series(
+            np.where(
+                s47_ok,
+                "<Section47>"
+                + _date_el("S47ActualStartDate", c["s47_day"], ye)
+                + _date_el("InitialCPCtarget", c["s47_day"].to_numpy() + 15, ye)
+                + _date_el("DateOfInitialCPC", c["icpc_day"], ye)
+                + _el("ICPCnotRequired", np.where(c["icpc_day"].to_numpy() < int(NEVER), "0", "1"))
+                + "</Section47>",
+                "",
+            )
+        )
         cpp_ok = c["cpp_start"].to_numpy() <= ye
-        cpp = pd.Series(np.where(cpp_ok, "<ChildProtectionPlans>" + _date_el(
-            "CPPstartDate", c["cpp_start"], ye) + _date_el("CPPendDate", c["cpp_end"], ye)
-            + _el("InitialCategoryOfAbuse", c["cpp_cat"]) + _el(
-                "LatestCategoryOfAbuse", c["cpp_cat_latest"]) + _el(
-                "NumberOfPreviousCPP", np.zeros(n, int)) + "</ChildProtectionPlans>", ""))
-        details = ("<CINdetails>" + _date_el("CINreferralDate", c["ref"], ye)
-                   + _el("ReferralSource", c["source"]) + _el("PrimaryNeedCode", c["need"])
-                   + _date_el("CINclosureDate", c["close"], ye)
-                   + _el("ReasonForClosure", c["close_reason"], c["close"].to_numpy() <= ye)
-                   + _date_el("DateOfInitialCPC", c["icpc_day"], ye)
-                   + _el("ReferralNFA", np.where(c["nfa"].to_numpy(), "1", "0"))
-                   + assess + plan + s47 + cpp + "</CINdetails>")
+        cpp = pd.Series(
+            np.where(
+                cpp_ok,
+                "<ChildProtectionPlans>"
+                + _date_el("CPPstartDate", c["cpp_start"], ye)
+                + _date_el("CPPendDate", c["cpp_end"], ye)
+                + _el("InitialCategoryOfAbuse", c["cpp_cat"])
+                + _el("LatestCategoryOfAbuse", c["cpp_cat_latest"])
+                + _el("NumberOfPreviousCPP", np.zeros(n, int))
+                + "</ChildProtectionPlans>",
+                "",
+            )
+        )
+        details = (
+            "<CINdetails>"
+            + _date_el("CINreferralDate", c["ref"], ye)
+            + _el("ReferralSource", c["source"])
+            + _el("PrimaryNeedCode", c["need"])
+            + _date_el("CINclosureDate", c["close"], ye)
+            + _el("ReasonForClosure", c["close_reason"], c["close"].to_numpy() <= ye)
+            + _date_el("DateOfInitialCPC", c["icpc_day"], ye)
+            + _el("ReferralNFA", np.where(c["nfa"].to_numpy(), "1", "0"))
+            + assess
+            + plan
+            + s47
+            + cpp
+            + "</CINdetails>"
+        )
         c = c.assign(details=details.to_numpy())
         kids = c.drop_duplicates(["la", "child"])[["la", "child", "pid"]]
         kp = kids["pid"].to_numpy()
@@ -320,30 +467,58 @@ def write_cin(root: Path, w: dict, years: range) -> int:
         unknown = np.where(age < 5, "UN1", "UN3")
         former = pupils.temp_upn[kp]
         death = persons["death"].to_numpy()[kp]
-        both = (kids["la"].to_numpy() % 2 == 0)
+        both = kids["la"].to_numpy() % 2 == 0
         if y <= 2024:
             sex = _el("GenderCurrent", np.where(male, "1", "2")) + _el(
-                "Sex", np.where(male, "M", "F"), both)
+                "Sex", np.where(male, "M", "F"), both
+            )
         else:
             sex = _el("Sex", np.where(male, "M", "F"))
-        head = ("<Child><ChildIdentifiers>" + _el("LAchildID", kids["child"])
-                + _el("UPN", upn, has_upn)
-                + _el("FormerUPN", former, has_upn & pd.Series(former).notna().to_numpy())
-                + _el("UPNunknown", unknown, ~has_upn)
-                + _el("PersonBirthDate", fmt(dob).to_numpy(zero_copy_only=False)) + sex
-                + _date_el("PersonDeathDate", death, ye)
-                + "</ChildIdentifiers><ChildCharacteristics>"
-                + _el("Ethnicity", persons["ethnic"].to_numpy()[kp])
-                + "<Disabilities><Disability>NONE</Disability></Disabilities>"
-                + "</ChildCharacteristics>")
-        frag = pd.concat([
-            pd.DataFrame({"la": kids["la"].to_numpy(), "child": kids["child"].to_numpy(),
-                          "o": 0, "r": 0, "text": head.to_numpy()}),
-            pd.DataFrame({"la": c["la"].to_numpy(), "child": c["child"].to_numpy(), "o": 1,
-                          "r": c["ref"].to_numpy(), "text": c["details"].to_numpy()}),
-            pd.DataFrame({"la": kids["la"].to_numpy(), "child": kids["child"].to_numpy(),
-                          "o": 2, "r": 0, "text": "</Child>"}),
-        ]).sort_values(["la", "child", "o", "r"], kind="stable")
+        head = (
+            "<Child><ChildIdentifiers>"
+            + _el("LAchildID", kids["child"])
+            + _el("UPN", upn, has_upn)
+            + _el("FormerUPN", former, has_upn & pd.Series(former).notna().to_numpy())
+            + _el("UPNunknown", unknown, ~has_upn)
+            + _el("PersonBirthDate", fmt(dob).to_numpy(zero_copy_only=False))
+            + sex
+            + _date_el("PersonDeathDate", death, ye)
+            + "</ChildIdentifiers><ChildCharacteristics>"
+            + _el("Ethnicity", persons["ethnic"].to_numpy()[kp])
+            + "<Disabilities><Disability>NONE</Disability></Disabilities>"
+            + "</ChildCharacteristics>"
+        )
+        frag = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "la": kids["la"].to_numpy(),
+                        "child": kids["child"].to_numpy(),
+                        "o": 0,
+                        "r": 0,
+                        "text": head.to_numpy(),
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        "la": c["la"].to_numpy(),
+                        "child": c["child"].to_numpy(),
+                        "o": 1,
+                        "r": c["ref"].to_numpy(),
+                        "text": c["details"].to_numpy(),
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        "la": kids["la"].to_numpy(),
+                        "child": kids["child"].to_numpy(),
+                        "o": 2,
+                        "r": 0,
+                        "text": "</Child>",
+                    }
+                ),
+            ]
+        ).sort_values(["la", "child", "o", "r"], kind="stable")
         for li in range(len(AREAS)):
             part = frag[frag["la"] == li]["text"].to_numpy()
             area = AREAS[li]
@@ -368,8 +543,10 @@ def _factors_xml(c: pd.DataFrame) -> pd.Series:
     """`<AssessmentFactors>` elements from the comma-separated factor list (vectorised)."""
     f = c["factors"].fillna("")
     inner = f.str.replace(",", "</AssessmentFactors><AssessmentFactors>", regex=False)
-    return pd.Series(np.where(f.to_numpy() != "", "<AssessmentFactors>" + inner
-                              + "</AssessmentFactors>", ""), index=c.index).reset_index(drop=True)
+    return pd.Series(
+        np.where(f.to_numpy() != "", "<AssessmentFactors>" + inner + "</AssessmentFactors>", ""),
+        index=c.index,
+    ).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ schools
@@ -381,9 +558,12 @@ def write_school(root: Path, w: dict) -> dict[str, int]:
     counts = {"pupilonroll": 0, "termlyexclusions": 0, "ks4": 0}
     for year, term, roll, excl in iter_census(w["persons"], w["pupils"], w["ever_cla"], p):
         roll_out = {
-            "upn": roll["upn"].to_numpy(), "formerupn": roll["formerupn"].to_numpy(),
-            "dob": fmt(roll["dob"].to_numpy()), "gender": roll["gender"].to_numpy(),
-            "ethnicity": roll["ethnicity"].to_numpy(), "laestab": roll["laestab"].to_numpy(),
+            "upn": roll["upn"].to_numpy(),
+            "formerupn": roll["formerupn"].to_numpy(),
+            "dob": fmt(roll["dob"].to_numpy()),
+            "gender": roll["gender"].to_numpy(),
+            "ethnicity": roll["ethnicity"].to_numpy(),
+            "laestab": roll["laestab"].to_numpy(),
             "entrydate": fmt(roll["entrydate"].to_numpy()),
             "enrolstatus": roll["enrolstatus"].to_numpy(),
             "ncyearactual": roll["ncyearactual"].to_numpy(),
@@ -408,21 +588,31 @@ def write_school(root: Path, w: dict) -> dict[str, int]:
             folder = root / "school_census" / AREAS[li].code / f"{year}-{term}"
             counts["pupilonroll"] += write_csv(table.slice(lo, hi - lo), folder / "pupilonroll.csv")
             e = excl[ex_la == li].sort_values(["upn", "startdate"])
-            counts["termlyexclusions"] += write_csv({
-                "upn": e["upn"].to_numpy(), "laestab": e["laestab"].to_numpy(),
-                "startdate": fmt(e["startdate"].to_numpy()), "sessions": e["sessions"].to_numpy(),
-                "category": e["category"].to_numpy(), "reason": e["reason"].to_numpy()},
-                folder / "termlyexclusions.csv")
+            counts["termlyexclusions"] += write_csv(
+                {
+                    "upn": e["upn"].to_numpy(),
+                    "laestab": e["laestab"].to_numpy(),
+                    "startdate": fmt(e["startdate"].to_numpy()),
+                    "sessions": e["sessions"].to_numpy(),
+                    "category": e["category"].to_numpy(),
+                    "reason": e["reason"].to_numpy(),
+                },
+                folder / "termlyexclusions.csv",
+            )
         if term == "summer":
             ks4 = ks4_results(roll, w["persons"], w["ever_cla"], p, year)
             for li in range(len(AREAS)):
                 k = ks4[ks4["la"].to_numpy() == li].sort_values("upn")
-                counts["ks4"] += write_csv({
-                    "upn": k["upn"].to_numpy(), "laestab": k["laestab"].to_numpy(),
-                    "year": k["year"].to_numpy(), "att8": np.char.mod("%.1f", k["att8"]
-                                                                     .to_numpy()),
-                    "basics_94": k["basics_94"].to_numpy()},
-                    root / "attainment" / AREAS[li].code / str(year) / "ks4.csv")
+                counts["ks4"] += write_csv(
+                    {
+                        "upn": k["upn"].to_numpy(),
+                        "laestab": k["laestab"].to_numpy(),
+                        "year": k["year"].to_numpy(),
+                        "att8": np.char.mod("%.1f", k["att8"].to_numpy()),
+                        "basics_94": k["basics_94"].to_numpy(),
+                    },
+                    root / "attainment" / AREAS[li].code / str(year) / "ks4.csv",
+                )
     return counts
 
 
@@ -435,19 +625,30 @@ def write_gp(root: Path, w: dict) -> dict[str, int]:
     from synthetic.calendar import ymd
 
     y, m, _ = ymd(w["persons"]["dob"].to_numpy()[reg["pid"].to_numpy()])
-    n1 = write_csv({
-        "patient_id": reg["patient_id"].to_numpy(), "practice_code": reg["practice"].to_numpy(),
-        "registration_start": fmt(reg["start"].to_numpy()),
-        "registration_end": fmt(reg["end"].to_numpy()), "year_of_birth": y,
-        "month_of_birth": m, "sex": np.where(w["persons"]["male"].to_numpy()[reg["pid"]],
-                                             "M", "F"),
-        "lsoa_code": reg["lsoa"].to_numpy(), "la_code": LA_CODES[reg["la"].to_numpy()]},
-        folder / "patients.csv")
+    n1 = write_csv(
+        {
+            "patient_id": reg["patient_id"].to_numpy(),
+            "practice_code": reg["practice"].to_numpy(),
+            "registration_start": fmt(reg["start"].to_numpy()),
+            "registration_end": fmt(reg["end"].to_numpy()),
+            "year_of_birth": y,
+            "month_of_birth": m,
+            "sex": np.where(w["persons"]["male"].to_numpy()[reg["pid"]], "M", "F"),
+            "lsoa_code": reg["lsoa"].to_numpy(),
+            "la_code": LA_CODES[reg["la"].to_numpy()],
+        },
+        folder / "patients.csv",
+    )
     ev = w["gp_events"]
-    n2 = write_csv({"patient_id": ev["patient_id"].to_numpy(), "event_date": fmt(ev["day"]
-                                                                                .to_numpy()),
-                    "snomed_code": ev["code"].to_numpy(), "value": ev["value"].to_numpy()},
-                   folder / "events.csv")
+    n2 = write_csv(
+        {
+            "patient_id": ev["patient_id"].to_numpy(),
+            "event_date": fmt(ev["day"].to_numpy()),
+            "snomed_code": ev["code"].to_numpy(),
+            "value": ev["value"].to_numpy(),
+        },
+        folder / "events.csv",
+    )
     return {"gp_patients": n1, "gp_events": n2}
 
 
@@ -455,8 +656,11 @@ def _age_band(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
     """HES startage: years, or 7001-7007 for infants."""
     days = when - dob
     years = (days / 365.25).astype(int)
-    infant = np.select([days < 1, days < 7, days < 28, days < 91, days < 182, days < 273],
-                       [7001, 7002, 7003, 7004, 7005, 7006], 7007)
+    infant = np.select(
+        [days < 1, days < 7, days < 28, days < 91, days < 182, days < 273],
+        [7001, 7002, 7003, 7004, 7005, 7006],
+        7007,
+    )
     return np.where(years >= 1, years, infant)
 
 
@@ -477,13 +681,20 @@ def write_sus(root: Path, w: dict) -> dict[str, int]:
         pid = a["pid"].to_numpy()
         cols = {
             "der_pseudo_nhs_number": a["sus_id"].to_numpy(),
-            "epikey": a["epikey"].to_numpy(), "admidate": fmt(a["admidate"].to_numpy()),
-            "disdate": fmt(a["disdate"].to_numpy()), "epistart": fmt(a["admidate"].to_numpy()),
-            "epiend": fmt(a["disdate"].to_numpy()), "epiorder": np.ones(len(a), int),
-            "admimeth": a["admimeth"].to_numpy(), "admisorc": "19", "disdest": "19",
+            "epikey": a["epikey"].to_numpy(),
+            "admidate": fmt(a["admidate"].to_numpy()),
+            "disdate": fmt(a["disdate"].to_numpy()),
+            "epistart": fmt(a["admidate"].to_numpy()),
+            "epiend": fmt(a["disdate"].to_numpy()),
+            "epiorder": np.ones(len(a), int),
+            "admimeth": a["admimeth"].to_numpy(),
+            "admisorc": "19",
+            "disdest": "19",
             "startage": _age_band(dob[pid], a["admidate"].to_numpy()),
-            "sex": np.where(male[pid], "1", "2"), "procode": areas[a["la"].to_numpy()],
-            "tretspef": a["tretspef"].to_numpy(), "diag_01": a["diag_01"].to_numpy(),
+            "sex": np.where(male[pid], "1", "2"),
+            "procode": areas[a["la"].to_numpy()],
+            "tretspef": a["tretspef"].to_numpy(),
+            "diag_01": a["diag_01"].to_numpy(),
             "diag_02": a["diag_02"].to_numpy(),
         }
         for k in range(3, 21):
@@ -496,30 +707,45 @@ def write_sus(root: Path, w: dict) -> dict[str, int]:
     for y in np.unique(fy):
         o = op[fy == y]
         pid = o["pid"].to_numpy()
-        counts["op"] += write_csv({
-            "der_pseudo_nhs_number": o["sus_id"].to_numpy(), "attendkey": o["attendkey"]
-            .to_numpy(), "apptdate": fmt(o["day"].to_numpy()), "atentype": o["atentype"]
-            .to_numpy(), "attended": o["attended"].to_numpy(), "tretspef": o["tretspef"]
-            .to_numpy(), "mainspef": o["tretspef"].to_numpy(),
-            "procode": areas[o["la"].to_numpy()],
-            "apptage": ((o["day"].to_numpy() - dob[pid]) / 365.25).astype(int),
-            "sex": np.where(male[pid], "1", "2")}, root / "sus" / "op" / fyear(int(y)) / "op.csv")
+        counts["op"] += write_csv(
+            {
+                "der_pseudo_nhs_number": o["sus_id"].to_numpy(),
+                "attendkey": o["attendkey"].to_numpy(),
+                "apptdate": fmt(o["day"].to_numpy()),
+                "atentype": o["atentype"].to_numpy(),
+                "attended": o["attended"].to_numpy(),
+                "tretspef": o["tretspef"].to_numpy(),
+                "mainspef": o["tretspef"].to_numpy(),
+                "procode": areas[o["la"].to_numpy()],
+                "apptage": ((o["day"].to_numpy() - dob[pid]) / 365.25).astype(int),
+                "sex": np.where(male[pid], "1", "2"),
+            },
+            root / "sus" / "op" / fyear(int(y)) / "op.csv",
+        )
     ec = w["ecds"]
     fy = collection_year(ec["day"].to_numpy())
     for y in np.unique(fy):
         e = ec[fy == y]
         pid = e["pid"].to_numpy()
-        counts["ecds"] += write_csv({
-            "der_pseudo_nhs_number": e["sus_id"].to_numpy(), "ec_ident": e["ec_ident"].to_numpy(),
-            "der_ec_arrival_date_time": fmt_datetime(e["day"].to_numpy(), e["secs"].to_numpy()),
-            "ec_department_type": e["dept"].to_numpy(),
-            "ec_chief_complaint_snomed_ct": e["complaint"].to_numpy(),
-            "ec_diagnosis_01": e["diag1"].to_numpy(), "ec_diagnosis_02": None,
-            "ec_diagnosis_03": None, "ec_injury_intent_snomed_ct": e["intent"].to_numpy(),
-            "discharge_destination_snomed_ct": e["discharge"].to_numpy(),
-            "der_provider_code": areas[e["la"].to_numpy()],
-            "der_age_at_cds_activity_date": ((e["day"].to_numpy() - dob[pid]) / 365.25).astype(
-                int)}, root / "sus" / "ecds" / fyear(int(y)) / "ecds.csv")
+        counts["ecds"] += write_csv(
+            {
+                "der_pseudo_nhs_number": e["sus_id"].to_numpy(),
+                "ec_ident": e["ec_ident"].to_numpy(),
+                "der_ec_arrival_date_time": fmt_datetime(e["day"].to_numpy(), e["secs"].to_numpy()),
+                "ec_department_type": e["dept"].to_numpy(),
+                "ec_chief_complaint_snomed_ct": e["complaint"].to_numpy(),
+                "ec_diagnosis_01": e["diag1"].to_numpy(),
+                "ec_diagnosis_02": None,
+                "ec_diagnosis_03": None,
+                "ec_injury_intent_snomed_ct": e["intent"].to_numpy(),
+                "discharge_destination_snomed_ct": e["discharge"].to_numpy(),
+                "der_provider_code": areas[e["la"].to_numpy()],
+                "der_age_at_cds_activity_date": ((e["day"].to_numpy() - dob[pid]) / 365.25).astype(
+                    int
+                ),
+            },
+            root / "sus" / "ecds" / fyear(int(y)) / "ecds.csv",
+        )
     return counts
 
 
@@ -530,46 +756,69 @@ def write_mhsds(root: Path, w: dict) -> dict[str, int]:
     r101, r102, r201 = w["mhsds_rows"]
     counts = {"MHS101Referral": 0, "MHS102ServiceTypeReferredTo": 0, "MHS201CareContact": 0}
     first = uniq_month_id(np.array([year_start(w["params"].health_from)]))[0]
-    for table, df in (("MHS101Referral", r101), ("MHS102ServiceTypeReferredTo", r102),
-                      ("MHS201CareContact", r201)):
+    for table, df in (
+        ("MHS101Referral", r101),
+        ("MHS102ServiceTypeReferredTo", r102),
+        ("MHS201CareContact", r201),
+    ):
         df = df[df["month"] >= first]
-        fy = (df["month"].to_numpy() + 2) // 12 + 1900 + (((df["month"].to_numpy() + 2) % 12)
-                                                          >= 3)
+        fy = (df["month"].to_numpy() + 2) // 12 + 1900 + (((df["month"].to_numpy() + 2) % 12) >= 3)
         for y in np.unique(fy):
             d = df[fy == y]
             if table == "MHS101Referral":
-                cols = {"UniqMonthID": d["month"].to_numpy(), "Person_ID": d["person_id"]
-                        .to_numpy(), "UniqServReqID": d["srv"].to_numpy(),
-                        "ReferralRequestReceivedDate": fmt(d["ref"].to_numpy()),
-                        "SourceOfReferralMH": d["source"].to_numpy(),
-                        "PrimReasonReferralMH": d["reason"].to_numpy(),
-                        "ServDischDate": fmt(d["disch"].to_numpy()),
-                        "OrgIDProv": d["org"].to_numpy()}
+                cols = {
+                    "UniqMonthID": d["month"].to_numpy(),
+                    "Person_ID": d["person_id"].to_numpy(),
+                    "UniqServReqID": d["srv"].to_numpy(),
+                    "ReferralRequestReceivedDate": fmt(d["ref"].to_numpy()),
+                    "SourceOfReferralMH": d["source"].to_numpy(),
+                    "PrimReasonReferralMH": d["reason"].to_numpy(),
+                    "ServDischDate": fmt(d["disch"].to_numpy()),
+                    "OrgIDProv": d["org"].to_numpy(),
+                }
             elif table == "MHS102ServiceTypeReferredTo":
-                cols = {"UniqMonthID": d["month"].to_numpy(), "UniqServReqID": d["srv"]
-                        .to_numpy(), "ServTeamTypeRefToMH": d["team"].to_numpy()}
+                cols = {
+                    "UniqMonthID": d["month"].to_numpy(),
+                    "UniqServReqID": d["srv"].to_numpy(),
+                    "ServTeamTypeRefToMH": d["team"].to_numpy(),
+                }
             else:
-                cols = {"UniqMonthID": d["month"].to_numpy(), "UniqServReqID": d["srv"]
-                        .to_numpy(), "UniqCareContID": d["cc"].to_numpy(),
-                        "CareContDate": fmt(d["day"].to_numpy()),
-                        "AttendOrDNACode": d["attend"].to_numpy(),
-                        "ConsMechanismMH": d["mech"].to_numpy()}
+                cols = {
+                    "UniqMonthID": d["month"].to_numpy(),
+                    "UniqServReqID": d["srv"].to_numpy(),
+                    "UniqCareContID": d["cc"].to_numpy(),
+                    "CareContDate": fmt(d["day"].to_numpy()),
+                    "AttendOrDNACode": d["attend"].to_numpy(),
+                    "ConsMechanismMH": d["mech"].to_numpy(),
+                }
             counts[table] += write_csv(cols, root / "mhsds" / str(int(y)) / f"{table}.csv")
     return counts
 
 
 def write_population(root: Path, pop: pd.DataFrame) -> int:
     """reference/population.csv."""
-    return write_csv({c: pop[c].to_numpy() for c in pop.columns},
-                     root / "reference" / "population.csv")
+    return write_csv(
+        {c: pop[c].to_numpy() for c in pop.columns}, root / "reference" / "population.csv"
+    )
 
 
 def write_identifiers(root: Path, ident: pd.DataFrame) -> int:
     """identifiers/<source_system>/<provider_code>/identifiers.csv."""
     n = 0
-    cols = ["source_record_id", "nhs_number", "upn", "forename", "surname", "dob", "sex",
-            "postcode", "record_date"]
+    cols = [
+        "source_record_id",
+        "nhs_number",
+        "upn",
+        "forename",
+        "surname",
+        "dob",
+        "sex",
+        "postcode",
+        "record_date",
+    ]
     for (src, prov), part in ident.groupby(["source_system", "provider_code"], sort=True):
-        n += write_csv({c: part[c].to_numpy() for c in cols},
-                       root / "identifiers" / src / prov / "identifiers.csv")
+        n += write_csv(
+            {c: part[c].to_numpy() for c in cols},
+            root / "identifiers" / src / prov / "identifiers.csv",
+        )
     return n

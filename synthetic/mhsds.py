@@ -27,8 +27,9 @@ def uniq_month_id(days: np.ndarray) -> np.ndarray:
     return ((y - 1900) * 12 + m - 3).astype(np.int64)
 
 
-def simulate_referrals(persons: pd.DataFrame, periods: pd.DataFrame, need: pd.DataFrame,
-                       w: Windows, p: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_referrals(
+    persons: pd.DataFrame, periods: pd.DataFrame, need: pd.DataFrame, w: Windows, p: Params
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Referrals (one row each) and care contacts (one row each, latest state)."""
     rng = component_rng(p.seed, "mhsds")
     dob = persons["dob"].to_numpy().astype(np.int64)
@@ -62,8 +63,9 @@ def simulate_referrals(persons: pd.DataFrame, periods: pd.DataFrame, need: pd.Da
     nref = np.where(has_first, np.minimum(nref, need["first_contact"].to_numpy() - 1), nref)
     pid = np.concatenate([pid, need["pid"].to_numpy()[keep]])
     ref = np.concatenate([ref, nref[keep]])
-    first = np.concatenate([first, np.where(has_first, need["first_contact"].to_numpy(),
-                                            NEVER)[keep]])
+    first = np.concatenate(
+        [first, np.where(has_first, need["first_contact"].to_numpy(), NEVER)[keep]]
+    )
     kind = np.concatenate([kind, np.ones(keep.sum(), np.int8)])
     ok = ref <= LAST_DAY
     pid, ref, first, kind = pid[ok], ref[ok], first[ok], kind[ok]
@@ -74,8 +76,17 @@ def simulate_referrals(persons: pd.DataFrame, periods: pd.DataFrame, need: pd.Da
     disch = np.where(disch > LAST_DAY, NEVER, disch)
     la = la_at(persons, pid, ref)
     trust = np.array([a.mh_trust for a in AREAS], dtype=object)[la]
-    refs = pd.DataFrame({"pid": pid, "ref": ref, "first": first, "disch": disch, "kind": kind,
-                         "la": la, "org": trust})
+    refs = pd.DataFrame(
+        {
+            "pid": pid,
+            "ref": ref,
+            "first": first,
+            "disch": disch,
+            "kind": kind,
+            "la": la,
+            "org": trust,
+        }
+    )
     refs = refs.sort_values(["pid", "ref"], ignore_index=True)
     refs["ref_id"] = np.arange(len(refs), dtype=np.int64)
     m = len(refs)
@@ -97,31 +108,59 @@ def simulate_referrals(persons: pd.DataFrame, periods: pd.DataFrame, need: pd.Da
     # some DNA / cancelled contacts before the first attended one
     pre = rng.random(m) < 0.3
     pre_rows = np.flatnonzero(pre & (f - r0 > 3))
-    pre_when = r0[pre_rows] + (rng.random(len(pre_rows)) * np.maximum(
-        np.minimum(f[pre_rows], end[pre_rows]) - r0[pre_rows], 1)).astype(np.int64)
+    pre_when = r0[pre_rows] + (
+        rng.random(len(pre_rows))
+        * np.maximum(np.minimum(f[pre_rows], end[pre_rows]) - r0[pre_rows], 1)
+    ).astype(np.int64)
     first_rows = np.flatnonzero(has)
     c_rows = np.concatenate([first_rows, rows, pre_rows])
     c_when = np.concatenate([f[first_rows], when, pre_when])
-    c_kind = np.concatenate([np.zeros(len(first_rows), np.int8), np.ones(len(rows), np.int8),
-                             np.full(len(pre_rows), 2, np.int8)])
+    c_kind = np.concatenate(
+        [
+            np.zeros(len(first_rows), np.int8),
+            np.ones(len(rows), np.int8),
+            np.full(len(pre_rows), 2, np.int8),
+        ]
+    )
     u = rng.random(len(c_rows))
-    attend = np.where(c_kind == 0, np.where(u < 0.9, "5", "6"), np.where(
-        c_kind == 2, np.where(u < 0.5, "3", np.where(u < 0.8, "2", "4")),
-        np.where(u < 0.75, "5", np.where(u < 0.82, "6", np.where(u < 0.9, "3", np.where(
-            u < 0.95, "2", np.where(u < 0.98, "4", "7")))))))
+    attend = np.where(
+        c_kind == 0,
+        np.where(u < 0.9, "5", "6"),
+        np.where(
+            c_kind == 2,
+            np.where(u < 0.5, "3", np.where(u < 0.8, "2", "4")),
+            np.where(
+                u < 0.75,
+                "5",
+                np.where(
+                    u < 0.82,
+                    "6",
+                    np.where(u < 0.9, "3", np.where(u < 0.95, "2", np.where(u < 0.98, "4", "7"))),
+                ),
+            ),
+        ),
+    )
     # later contacts are never before the first attended one
-    contacts = pd.DataFrame({"ref_id": c_rows, "pid": refs["pid"].to_numpy()[c_rows],
-                             "day": c_when, "attend": attend,
-                             "mech": np.array(list(codes.MH_CONS_MECHANISM), dtype=object)[
-                                 rng.choice(3, len(c_rows), p=[0.7, 0.2, 0.1])]})
+    contacts = pd.DataFrame(
+        {
+            "ref_id": c_rows,
+            "pid": refs["pid"].to_numpy()[c_rows],
+            "day": c_when,
+            "attend": attend,
+            "mech": np.array(list(codes.MH_CONS_MECHANISM), dtype=object)[
+                rng.choice(3, len(c_rows), p=[0.7, 0.2, 0.1])
+            ],
+        }
+    )
     contacts = contacts[contacts["day"] <= LAST_DAY]
     contacts = contacts.sort_values(["ref_id", "day"], ignore_index=True)
     contacts["contact_id"] = np.arange(len(contacts), dtype=np.int64)
     return refs, contacts
 
 
-def submissions(refs: pd.DataFrame, contacts: pd.DataFrame, p: Params
-                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def submissions(
+    refs: pd.DataFrame, contacts: pd.DataFrame, p: Params
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Monthly submission rows: MHS101 and MHS102 per open month, MHS201 per contact month.
 
     A referral appears in every month it is open (ServDischDate only from the month of
@@ -131,22 +170,33 @@ def submissions(refs: pd.DataFrame, contacts: pd.DataFrame, p: Params
     rng = component_rng(p.seed, "mhsds.submissions")
     m0 = uniq_month_id(refs["ref"].to_numpy())
     last = uniq_month_id(np.array([LAST_DAY]))[0]
-    m1 = np.where(refs["disch"].to_numpy() >= int(NEVER), last,
-                  uniq_month_id(np.minimum(refs["disch"].to_numpy(), LAST_DAY)))
+    m1 = np.where(
+        refs["disch"].to_numpy() >= int(NEVER),
+        last,
+        uniq_month_id(np.minimum(refs["disch"].to_numpy(), LAST_DAY)),
+    )
     k = (m1 - m0 + 1).astype(np.int64)
     rows = np.repeat(np.arange(len(refs)), k)
     off = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
     month = m0[rows] + off
     disch_shown = month >= m1[rows]
-    r101 = pd.DataFrame({"month": month, "ref_id": refs["ref_id"].to_numpy()[rows],
-                         "pid": refs["pid"].to_numpy()[rows], "ref": refs["ref"].to_numpy()[rows],
-                         "source": refs["source"].to_numpy()[rows],
-                         "reason": refs["reason"].to_numpy()[rows],
-                         "disch": np.where(disch_shown & (refs["disch"].to_numpy()[rows] <
-                                                          int(NEVER)),
-                                           refs["disch"].to_numpy()[rows], NEVER),
-                         "org": refs["org"].to_numpy()[rows],
-                         "team": refs["team"].to_numpy()[rows]})
+    r101 = pd.DataFrame(
+        {
+            "month": month,
+            "ref_id": refs["ref_id"].to_numpy()[rows],
+            "pid": refs["pid"].to_numpy()[rows],
+            "ref": refs["ref"].to_numpy()[rows],
+            "source": refs["source"].to_numpy()[rows],
+            "reason": refs["reason"].to_numpy()[rows],
+            "disch": np.where(
+                disch_shown & (refs["disch"].to_numpy()[rows] < int(NEVER)),
+                refs["disch"].to_numpy()[rows],
+                NEVER,
+            ),
+            "org": refs["org"].to_numpy()[rows],
+            "team": refs["team"].to_numpy()[rows],
+        }
+    )
     cm = uniq_month_id(contacts["day"].to_numpy())
     again = (rng.random(len(contacts)) < 0.08) & (cm < last)
     first_attend = contacts["attend"].to_numpy().copy()
@@ -154,6 +204,7 @@ def submissions(refs: pd.DataFrame, contacts: pd.DataFrame, p: Params
     first_attend = np.where(corrected, "3", first_attend)
     c1 = contacts.assign(month=cm, attend=first_attend)
     c2 = contacts[again].assign(month=cm[again] + 1)
-    r201 = pd.concat([c1, c2], ignore_index=True).sort_values(["month", "contact_id"],
-                                                              ignore_index=True)
+    r201 = pd.concat([c1, c2], ignore_index=True).sort_values(
+        ["month", "contact_id"], ignore_index=True
+    )
     return r101, r101[["month", "ref_id", "team"]], r201

@@ -34,32 +34,59 @@ def simulate_need(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd
     sev = persons["mh_sev"].to_numpy()[pid].astype(np.float64)
     dur = end - start
     p_need = _sigmoid(-0.6 + 1.3 * sev)
-    need_day = start + (rng.random(n) * np.minimum(np.maximum(dur - 30, 1), 3 * 365)).astype(
-        np.int64) + 30
+    need_day = (
+        start + (rng.random(n) * np.minimum(np.maximum(dur - 30, 1), 3 * 365)).astype(np.int64) + 30
+    )
     age_need = (need_day - dob) / 365.25
-    has = (rng.random(n) < p_need) & (dur > 60) & (need_day < end) & (age_need >= 5) & (
-        age_need < 17.5)
+    has = (
+        (rng.random(n) < p_need)
+        & (dur > 60)
+        & (need_day < end)
+        & (age_need >= 5)
+        & (age_need < 17.5)
+        & (need_day >= day(p.health_from, 4, 1))
+    )
     logit = np.log(p.rq4_p_early_base / (1 - p.rq4_p_early_base))
     p_early = _sigmoid(logit + p.rq4_severity_on_early_logit * sev)
     early = rng.random(n) < p_early
     later = ~early & (rng.random(n) < 0.6)
-    first = np.where(early, need_day + rng.integers(5, 90, n),
-                     np.where(later, need_day + rng.integers(91, 540, n), -1))
-    out = pd.DataFrame({"period_id": periods["period_id"].to_numpy(), "pid": pid,
-                        "la": periods["la"].to_numpy(), "need_day": need_day,
-                        "severity": sev, "early": early, "first_contact": first})
+    first = np.where(
+        early,
+        need_day + rng.integers(5, 90, n),
+        np.where(later, need_day + rng.integers(91, 540, n), -1),
+    )
+    out = pd.DataFrame(
+        {
+            "period_id": periods["period_id"].to_numpy(),
+            "pid": pid,
+            "la": periods["la"].to_numpy(),
+            "need_day": need_day,
+            "severity": sev,
+            "early": early,
+            "first_contact": first,
+        }
+    )
     return out[has].reset_index(drop=True)
 
 
-def outcome_events(need: pd.DataFrame, p: Params, outcome: str, window_days: int = 730
-                   ) -> pd.DataFrame:
+def outcome_events(
+    need: pd.DataFrame, p: Params, outcome: str, window_days: int = 730
+) -> pd.DataFrame:
     """Extra events of one outcome kind in the 24 months after need (pid, day)."""
     rng = component_rng(p.seed, f"rq4.outcome.{outcome}")
     base = p.rq4_outcome_base_rates[outcome]
-    rate = base * np.exp(p.rq4_severity_on_outcome_log_rr * need["severity"].to_numpy()) * np.where(
-        need["early"].to_numpy(), p.rq4_early_effect_rr, 1.0)
+    rate = (
+        base
+        * np.exp(p.rq4_severity_on_outcome_log_rr * need["severity"].to_numpy())
+        * np.where(need["early"].to_numpy(), p.rq4_early_effect_rr, 1.0)
+    )
     k = rng.poisson(rate * window_days / 365.25)
     rep = np.repeat(np.arange(len(need)), k)
     when = need["need_day"].to_numpy()[rep] + rng.integers(1, window_days, len(rep))
-    return pd.DataFrame({"pid": need["pid"].to_numpy()[rep], "day": when.astype(np.int64),
-                         "period_id": need["period_id"].to_numpy()[rep]})
+    return pd.DataFrame(
+        {
+            "pid": need["pid"].to_numpy()[rep],
+            "day": when.astype(np.int64),
+            "period_id": need["period_id"].to_numpy()[rep],
+        }
+    )

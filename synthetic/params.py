@@ -54,8 +54,14 @@ class Params:
     )
     cla_male_share: float = 0.57
     cla_ethnic_mix: dict[str, float] = field(
-        default_factory=lambda: {"white": 0.71, "mixed": 0.11, "black": 0.07, "asian": 0.05,
-                                 "other": 0.04, "unknown": 0.02}
+        default_factory=lambda: {
+            "white": 0.71,
+            "mixed": 0.11,
+            "black": 0.07,
+            "asian": 0.05,
+            "other": 0.04,
+            "unknown": 0.02,
+        }
     )
     uasc_share_16plus: float = 0.30
     reentry_share: float = 0.12
@@ -66,14 +72,19 @@ class Params:
     # health: baseline annual event rates per child
     gp_consultations: float = 2.2
     ecds_attendances: float = 0.32
-    emergency_admissions: float = 0.05
+    emergency_admissions: float = 0.025
     elective_admissions: float = 0.02
     op_appointments: float = 0.35
     mh_referral_per_year: float = 0.045
     # RQ3: rate ratios in the 24 months before entry to care
     pre_entry_ratio: dict[str, float] = field(
-        default_factory=lambda: {"ecds": 1.8, "emergency_apc": 2.0, "gp": 1.4, "mh_referral": 2.5,
-                                 "injury": 2.2}
+        default_factory=lambda: {
+            "ecds": 1.8,
+            "emergency_apc": 2.0,
+            "gp": 1.4,
+            "mh_referral": 2.5,
+            "injury": 2.2,
+        }
     )
     # in care (relative to all children)
     in_care_ratio: dict[str, float] = field(
@@ -81,9 +92,16 @@ class Params:
     )
     # RQ1: probability per year that a looked-after child has an MHSDS referral, by LA
     cla_mh_referral_by_la: dict[str, float] = field(
-        default_factory=lambda: {"E09000005": 0.16, "E09000009": 0.26, "E09000013": 0.34,
-                                 "E09000015": 0.20, "E09000017": 0.12, "E09000018": 0.22,
-                                 "E09000020": 0.30, "E09000033": 0.28}
+        default_factory=lambda: {
+            "E09000005": 0.16,
+            "E09000009": 0.26,
+            "E09000013": 0.34,
+            "E09000015": 0.20,
+            "E09000017": 0.12,
+            "E09000018": 0.22,
+            "E09000020": 0.30,
+            "E09000033": 0.28,
+        }
     )
     # RQ4: early MH support (first attended contact within 90 days of need)
     rq4_need_sdq_threshold: int = 17
@@ -92,8 +110,12 @@ class Params:
     rq4_severity_on_outcome_log_rr: float = 0.5  # sicker children have worse outcomes
     rq4_early_effect_rr: float = 0.6  # rate ratio of outcomes for early vs not (true effect)
     rq4_outcome_base_rates: dict[str, float] = field(
-        default_factory=lambda: {"self_harm_ecds": 0.25, "emergency_apc": 0.2, "missing": 1.2,
-                                 "placement_move": 0.6}
+        default_factory=lambda: {
+            "self_harm_ecds": 0.25,
+            "emergency_apc": 0.2,
+            "missing": 1.2,
+            "placement_move": 0.6,
+        }
     )
 
     def to_dict(self) -> dict:

@@ -81,7 +81,7 @@ def simulate_population(p: Params) -> pd.DataFrame:
     rng = component_rng(p.seed, "population")
     fbar = residence_factor(p)
     years_span = (LAST_DOB - FIRST_DOB) / 365.25
-    sizes = [int(round(a.children_2025 * p.scale / 18 / fbar * years_span)) for a in AREAS]
+    sizes = [round(a.children_2025 * p.scale / 18 / fbar * years_span) for a in AREAS]
     la = np.repeat(np.arange(len(AREAS)), sizes).astype(np.int8)
     n = len(la)
     dob = rng.integers(FIRST_DOB, LAST_DOB + 1, n).astype(np.int32)
@@ -121,10 +121,18 @@ def simulate_population(p: Params) -> pd.DataFrame:
         origin[sel] = rng.choice(len(ORIGINS), size=sel.sum(), p=ORIGIN_BY_ETHNIC_GROUP[name])
     df = pd.DataFrame(
         {
-            "la1": la, "la2": la2, "move_day": move_day.astype(np.int32), "dob": dob,
-            "male": male, "ethnic": ethnic, "group": group_idx, "origin": origin,
-            "arrive": arrive.astype(np.int32), "leave": leave.astype(np.int32),
-            "death": death.astype(np.int32), "born_here": born_here,
+            "la1": la,
+            "la2": la2,
+            "move_day": move_day.astype(np.int32),
+            "dob": dob,
+            "male": male,
+            "ethnic": ethnic,
+            "group": group_idx,
+            "origin": origin,
+            "arrive": arrive.astype(np.int32),
+            "leave": leave.astype(np.int32),
+            "death": death.astype(np.int32),
+            "born_here": born_here,
         }
     )
     df = _add_twins(df, rng, p)
@@ -138,11 +146,12 @@ def simulate_population(p: Params) -> pd.DataFrame:
     twin_src = df["twin_of"].to_numpy()
     is_twin = twin_src >= 0
     for col in ("surname_a", "surname_b"):
-        vals = df[col].to_numpy()
+        vals = df[col].to_numpy().copy()
         vals[is_twin] = vals[twin_src[is_twin]]
         df[col] = vals
-    df["surname"] = np.where(double, df["surname_a"] + "-" + df["surname_b"].fillna(""),
-                             df["surname_a"])
+    df["surname"] = np.where(
+        double, df["surname_a"] + "-" + df["surname_b"].fillna(""), df["surname_a"]
+    )
     # addresses: first, after an in-borough change, after an inter-borough move
     la1 = df["la1"].to_numpy()
     df["pc1"] = make_postcodes(rng, la1)
@@ -152,11 +161,12 @@ def simulate_population(p: Params) -> pd.DataFrame:
     pc_day = df["arrive"].to_numpy() + rng.uniform(60, 365.25 * 10, n)
     df["pc_change"] = np.where(change, pc_day, NEVER).astype(np.int32)
     for col in ("pc1", "pc2", "pc3"):
-        vals = df[col].to_numpy()
+        vals = df[col].to_numpy().copy()
         vals[is_twin] = vals[twin_src[is_twin]]
         df[col] = vals
-    df["pc_change"] = np.where(is_twin, df["pc_change"].to_numpy()[np.maximum(twin_src, 0)],
-                               df["pc_change"].to_numpy())
+    df["pc_change"] = np.where(
+        is_twin, df["pc_change"].to_numpy()[np.maximum(twin_src, 0)], df["pc_change"].to_numpy()
+    )
     df["nhs"] = generate_nhs_numbers(rng, n).astype(object)
     df["nhs_after_adoption"] = generate_nhs_numbers(component_rng(p.seed, "nhs2"), n).astype(object)
     # latent traits
@@ -198,7 +208,7 @@ def la_at(persons: pd.DataFrame, idx: np.ndarray, when: np.ndarray) -> np.ndarra
     la1 = persons["la1"].to_numpy()[idx]
     la2 = persons["la2"].to_numpy()[idx]
     mv = persons["move_day"].to_numpy()[idx]
-    return np.where(when >= mv, la2, la1)
+    return np.where(when >= mv, la2, la1).astype(np.int64)
 
 
 def postcode_at(persons: pd.DataFrame, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
@@ -232,11 +242,17 @@ def population_table(persons: pd.DataFrame, years: range) -> pd.DataFrame:
         age = age_years(persons["dob"].to_numpy(), mid)
         ok = res & (age >= 0) & (age <= 17) & (persons["dob"].to_numpy() <= mid)
         la = la_at(persons, idx, when)
-        frame = pd.DataFrame({"la": la[ok], "age": age[ok],
-                              "sex": np.where(persons["male"].to_numpy()[ok], "M", "F")})
+        frame = pd.DataFrame(
+            {
+                "la": la[ok],
+                "age": age[ok],
+                "sex": np.where(persons["male"].to_numpy()[ok], "M", "F"),
+            }
+        )
         counts = frame.groupby(["la", "age", "sex"]).size().rename("population").reset_index()
-        full = pd.MultiIndex.from_product([range(len(AREAS)), range(18), ["F", "M"]],
-                                          names=["la", "age", "sex"]).to_frame(index=False)
+        full = pd.MultiIndex.from_product(
+            [range(len(AREAS)), range(18), ["F", "M"]], names=["la", "age", "sex"]
+        ).to_frame(index=False)
         counts = full.merge(counts, how="left").fillna({"population": 0})
         counts["year"] = y
         rows.append(counts)
@@ -244,4 +260,5 @@ def population_table(persons: pd.DataFrame, years: range) -> pd.DataFrame:
     out["la_code"] = np.array([a.code for a in AREAS], dtype=object)[out["la"].to_numpy()]
     out["population"] = out["population"].astype(np.int64)
     return out[["la_code", "year", "age", "sex", "population"]].sort_values(
-        ["la_code", "year", "age", "sex"], ignore_index=True)
+        ["la_code", "year", "age", "sex"], ignore_index=True
+    )

@@ -37,8 +37,11 @@ def oc2_table(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.Dat
     codes = np.array([a.code for a in AREAS], dtype=object)
 
     def target(field: str) -> np.ndarray:
-        table = {(i, y): oc2_target(a.code, field, y) for i, a in enumerate(AREAS)
-                 for y in range(p.years[0], p.years[1] + 1)}
+        table = {
+            (i, y): oc2_target(a.code, field, y)
+            for i, a in enumerate(AREAS)
+            for y in range(p.years[0], p.years[1] + 1)
+        }
         return _lookup(table, la, yr)
 
     pid = oc2["pid"].to_numpy()
@@ -80,8 +83,9 @@ def _lookup(table: dict[tuple[int, int], float], la: np.ndarray, yr: np.ndarray)
     return s.reindex(keys).to_numpy(dtype=float)
 
 
-def missing_episodes(persons: pd.DataFrame, periods: pd.DataFrame, need: pd.DataFrame,
-                     p: Params) -> pd.DataFrame:
+def missing_episodes(
+    persons: pd.DataFrame, periods: pd.DataFrame, need: pd.DataFrame, p: Params
+) -> pd.DataFrame:
     """Missing / away-from-placement episodes while looked after (age 11+), plus RQ4 extras."""
     rng = component_rng(p.seed, "care.missing")
     from synthetic.health import poisson_in
@@ -101,10 +105,16 @@ def missing_episodes(persons: pd.DataFrame, periods: pd.DataFrame, need: pd.Data
     length = rng.integers(0, 4, len(rows))
     end = days + length
     end = np.where(end >= hi[rows], NEVER, end)
-    out = pd.DataFrame({"pid": pid[rows], "la": periods["la"].to_numpy()[rows],
-                        "period_id": periods["period_id"].to_numpy()[rows], "mis_start": days,
-                        "mis_end": end,
-                        "missing": np.where(rng.random(len(rows)) < 0.8, "M", "A")})
+    out = pd.DataFrame(
+        {
+            "pid": pid[rows],
+            "la": periods["la"].to_numpy()[rows],
+            "period_id": periods["period_id"].to_numpy()[rows],
+            "mis_start": days,
+            "mis_end": end,
+            "missing": np.where(rng.random(len(rows)) < 0.8, "M", "A"),
+        }
+    )
     out = out.sort_values(["pid", "mis_start"], ignore_index=True)
     # missing episodes of one child must not overlap
     prev_end = out.groupby("pid")["mis_end"].shift(1).fillna(-1).to_numpy()
@@ -123,9 +133,14 @@ def reviews(periods: pd.DataFrame, p: Params) -> pd.DataFrame:
     rng = component_rng(p.seed, "care.reviews")
     when = start[rows] + offs + rng.integers(-5, 6, len(rows))
     ok = when < end[rows]
-    return pd.DataFrame({"pid": periods["pid"].to_numpy()[rows][ok],
-                         "la": periods["la"].to_numpy()[rows][ok], "review": when[ok],
-                         "code": REVIEW_CODES[rng.integers(0, 7, ok.sum())]})
+    return pd.DataFrame(
+        {
+            "pid": periods["pid"].to_numpy()[rows][ok],
+            "la": periods["la"].to_numpy()[rows][ok],
+            "review": when[ok],
+            "code": REVIEW_CODES[rng.integers(0, 7, ok.sum())],
+        }
+    )
 
 
 def plant_corrections(episodes: pd.DataFrame, p: Params) -> pd.DataFrame:
@@ -141,11 +156,20 @@ def plant_corrections(episodes: pd.DataFrame, p: Params) -> pd.DataFrame:
     frames = []
     for y in range(p.years[0], p.years[1]):
         ye = year_end(y)
-        late = (dec > ye - 45) & (dec <= ye) & (decom < dec) & (rng.random(len(dec)) < 0.03) & (
-            episodes["rec"].to_numpy() == "X1")
+        late = (
+            (dec > ye - 45)
+            & (dec <= ye)
+            & (decom < dec)
+            & (rng.random(len(dec)) < 0.03)
+            & (episodes["rec"].to_numpy() == "X1")
+        )
         frames.append(pd.DataFrame({"ep": np.flatnonzero(late), "year": y, "kind": "late_end"}))
-        span = (decom <= ye) & (dec > ye) & (rng.random(len(dec)) < 0.01) & episodes[
-            "place"].isin(["U4", "U6"]).to_numpy()
+        span = (
+            (decom <= ye)
+            & (dec > ye)
+            & (rng.random(len(dec)) < 0.01)
+            & episodes["place"].isin(["U4", "U6"]).to_numpy()
+        )
         frames.append(pd.DataFrame({"ep": np.flatnonzero(span), "year": y, "kind": "place"}))
     out = pd.concat(frames, ignore_index=True)
     out = out[episodes["ls"].to_numpy()[out["ep"].to_numpy()] != "V3"]

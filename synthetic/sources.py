@@ -31,36 +31,63 @@ def unique_tokens(rng: np.random.Generator, n: int, digits: int) -> np.ndarray:
     return out[:n]
 
 
-def csc_ids(episodes: pd.DataFrame, cin: pd.DataFrame, p: Params) -> pd.DataFrame:
-    """One LA child ID per (person, LA) known to children's social care."""
+def csc_ids(
+    episodes: pd.DataFrame, cin: pd.DataFrame, leavers: pd.DataFrame, p: Params
+) -> pd.DataFrame:
+    """One LA child ID per (person, LA) known to children's social care in the years written.
+
+    Only involvement that a written return can show counts: episodes or CIN episodes open
+    on or after the first collection year's start, and care leavers who can reach OC3.
+    """
+    from synthetic.calendar import year_start
+
     rng = component_rng(p.seed, "ids.csc")
-    a = episodes.groupby(["pid", "la"], as_index=False)["decom"].min().rename(
-        columns={"decom": "first"})
+    y0 = year_start(p.years[0])
+    episodes = episodes[episodes["dec"].to_numpy() >= y0]
+    cin = cin[cin["close"].to_numpy() >= y0]
+    lv = leavers[leavers["left"].to_numpy() >= y0 - 4 * 365][["pid", "la", "left"]]
+    a = (
+        episodes.groupby(["pid", "la"], as_index=False)["decom"]
+        .min()
+        .rename(columns={"decom": "first"})
+    )
     b = cin.groupby(["pid", "la"], as_index=False)["ref"].min().rename(columns={"ref": "first"})
-    c = pd.concat([a, b]).groupby(["pid", "la"], as_index=False)["first"].min()
+    cl = lv.rename(columns={"left": "first"})
+    c = pd.concat([a, b, cl]).groupby(["pid", "la"], as_index=False)["first"].min()
     last_a = episodes.groupby(["pid", "la"])["decom"].max()
     last_b = cin.groupby(["pid", "la"])["ref"].max()
-    last = pd.concat([last_a, last_b]).groupby(level=[0, 1]).max()
+    last = (
+        pd.concat([last_a, last_b, cl.set_index(["pid", "la"])["first"]])
+        .groupby(level=[0, 1])
+        .max()
+    )
     c["last"] = last.reindex(pd.MultiIndex.from_frame(c[["pid", "la"]])).to_numpy()
     c = c.sort_values(["la", "pid"], ignore_index=True)
     c["child"] = unique_tokens(rng, len(c), 6).astype(str).astype(object)
     return c
 
 
-def adoptions(persons: pd.DataFrame, periods: pd.DataFrame, episodes: pd.DataFrame, p: Params
-              ) -> pd.DataFrame:
+def adoptions(
+    persons: pd.DataFrame, periods: pd.DataFrame, episodes: pd.DataFrame, p: Params
+) -> pd.DataFrame:
     """Adopted children: adoption day, decision and match dates, new surname."""
     rng = component_rng(p.seed, "adoptions")
     fin = episodes[episodes["rec"].isin(["E11", "E12"])]
     per = fin[["pid", "la", "dec", "period_id"]].rename(columns={"dec": "day"})
     e1 = episodes[episodes["ls"] == "E1"].groupby("period_id")["decom"].min()
-    ap = episodes[episodes["place"].isin(["A5", "A6"])].groupby("period_id").agg(
-        place_day=("decom", "min"), place=("place", "first"))
+    ap = (
+        episodes[episodes["place"].isin(["A5", "A6"])]
+        .groupby("period_id")
+        .agg(place_day=("decom", "min"), place=("place", "first"))
+    )
     per = per.join(e1.rename("e1"), on="period_id").join(ap, on="period_id")
     n = len(per)
+    per["place_day"] = per["place_day"].fillna(per["day"] - 200)
+    per["e1"] = per["e1"].fillna(per["place_day"] - 100)
     per["decision"] = (per["e1"].to_numpy() - rng.integers(20, 120, n)).astype(np.int64)
-    per["match"] = np.maximum(per["place_day"].to_numpy() - rng.integers(5, 60, n),
-                              per["e1"].to_numpy()).astype(np.int64)
+    per["match"] = np.maximum(
+        per["place_day"].to_numpy() - rng.integers(5, 60, n), per["e1"].to_numpy()
+    ).astype(np.int64)
     per["foster_care"] = (per["place"] == "A5").astype(int)
     from synthetic.names import draw_names
 
@@ -69,8 +96,9 @@ def adoptions(persons: pd.DataFrame, periods: pd.DataFrame, episodes: pd.DataFra
     return per.reset_index(drop=True)
 
 
-def assign_health_ids(persons: pd.DataFrame, adopt: pd.DataFrame, events: dict[str, pd.DataFrame],
-                      p: Params) -> dict[str, pd.DataFrame]:
+def assign_health_ids(
+    persons: pd.DataFrame, adopt: pd.DataFrame, events: dict[str, pd.DataFrame], p: Params
+) -> dict[str, pd.DataFrame]:
     """Add sus_id / patient_id / person_id columns to event tables; return key tables."""
     rng = component_rng(p.seed, "ids.health")
     n = len(persons)
@@ -97,20 +125,27 @@ def assign_health_ids(persons: pd.DataFrame, adopt: pd.DataFrame, events: dict[s
         for t in tabs:
             df = events[t]
             col = "sus_id" if source == "sus" else "person_id"
-            df[col] = lookup.reindex(pd.MultiIndex.from_arrays(
-                [df["pid"].to_numpy(), df["ver"].to_numpy()])).to_numpy()
+            df[col] = lookup.reindex(
+                pd.MultiIndex.from_arrays([df["pid"].to_numpy(), df["ver"].to_numpy()])
+            ).to_numpy()
     return keys
 
 
-def gp_registrations(persons: pd.DataFrame, adopt: pd.DataFrame, lo: np.ndarray, hi: np.ndarray,
-                     gp_events: pd.DataFrame, p: Params) -> pd.DataFrame:
+def gp_registrations(
+    persons: pd.DataFrame,
+    adopt: pd.DataFrame,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    gp_events: pd.DataFrame,
+    p: Params,
+) -> pd.DataFrame:
     """GP registrations (patients.csv rows) and patient_id on each event."""
     rng = component_rng(p.seed, "ids.gp")
     n = len(persons)
     reg = persons["gp_registered"].to_numpy() & (hi > lo)
     pid = np.flatnonzero(reg)
-    start = lo[pid] + np.where(lo[pid] == persons["dob"].to_numpy()[pid], rng.integers(
-        5, 42, len(pid)), 0)
+    born = np.maximum(persons["dob"].to_numpy()[pid], persons["arrive"].to_numpy()[pid])
+    start = born.astype(np.int64) + rng.integers(5, 42, len(pid))
     end = np.where(hi[pid] > LAST_DAY, NEVER, hi[pid])
     adopted_day = np.full(n, int(NEVER), np.int64)
     adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
@@ -119,15 +154,25 @@ def gp_registrations(persons: pd.DataFrame, adopt: pd.DataFrame, lo: np.ndarray,
     base = pd.DataFrame({"pid": pid, "ver": 0, "start": start, "end": np.where(split, ad, end)})
     post = pd.DataFrame({"pid": pid[split], "ver": 1, "start": ad[split] + 30, "end": end[split]})
     dup_sel = rng.random(len(pid)) < p.errors.gp_duplicate_registration
-    dup_day = start + (rng.random(len(pid)) * np.maximum(np.minimum(end, LAST_DAY) - start, 1)
-                       ).astype(np.int64)
-    dups = pd.DataFrame({"pid": pid[dup_sel], "ver": 2, "start": dup_day[dup_sel],
-                         "end": np.where(rng.random(dup_sel.sum()) < 0.5, NEVER,
-                                         np.minimum(dup_day[dup_sel] + 200, LAST_DAY))})
+    dup_day = start + (
+        rng.random(len(pid)) * np.maximum(np.minimum(end, LAST_DAY) - start, 1)
+    ).astype(np.int64)
+    dups = pd.DataFrame(
+        {
+            "pid": pid[dup_sel],
+            "ver": 2,
+            "start": dup_day[dup_sel],
+            "end": np.where(
+                rng.random(dup_sel.sum()) < 0.5, NEVER, np.minimum(dup_day[dup_sel] + 200, LAST_DAY)
+            ),
+        }
+    )
     regs = pd.concat([base, post, dups], ignore_index=True)
     regs = regs[regs["start"] < regs["end"]].sort_values(["pid", "ver"], ignore_index=True)
     regs["patient_id"] = unique_tokens(rng, len(regs), 9).astype(str).astype(object)
-    la = la_at(persons, regs["pid"].to_numpy(), np.minimum(regs["start"].to_numpy(), LAST_DAY))
+    la = la_at(
+        persons, regs["pid"].to_numpy(), np.minimum(regs["start"].to_numpy(), LAST_DAY)
+    ).astype(np.int64)
     regs["la"] = la
     h = (regs["pid"].to_numpy() * 7919 + regs["ver"].to_numpy()) % 40
     prefix = np.array([a.practice_prefix for a in AREAS], dtype=object)[la]
@@ -145,15 +190,20 @@ def gp_registrations(persons: pd.DataFrame, adopt: pd.DataFrame, lo: np.ndarray,
     dstart = pd.Series(d["start"].to_numpy(), index=d.index.get_level_values(0))
     dp = dpid.reindex(ev_pid).to_numpy()
     ds = dstart.reindex(ev_pid).to_numpy()
-    use_dup = pd.notna(dp) & (ev_day >= np.nan_to_num(ds.astype(float), nan=9e18)) & (
-        rng.random(len(ev_pid)) < 0.5) & (ver == 0)
+    use_dup = (
+        pd.notna(dp)
+        & (ev_day >= np.nan_to_num(ds.astype(float), nan=9e18))
+        & (rng.random(len(ev_pid)) < 0.5)
+        & (ver == 0)
+    )
     gp_events["patient_id"] = np.where(use_dup, dp, main)
     gp_events.dropna(subset=["patient_id"], inplace=True)
     return regs
 
 
-def identifier_records(persons: pd.DataFrame, w: dict, p: Params
-                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def identifier_records(
+    persons: pd.DataFrame, w: dict, p: Params
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """All identifier rows (landing), the person map and the injected-error flags (truth)."""
     rng = component_rng(p.seed, "ids.records")
     adopt = w["adoptions"]
@@ -166,45 +216,89 @@ def identifier_records(persons: pd.DataFrame, w: dict, p: Params
         cc = c[sel]
         upn = pupils.upn[cc["pid"].to_numpy()]
         has = (pupils.issue_day[cc["pid"].to_numpy()] <= cc[col].to_numpy()) & (
-            rng.random(len(cc)) > p.errors.upn_missing_csc)
-        recs.append(pd.DataFrame({"source_system": "csc", "provider_code": LA_CODES[cc["la"]],
-                                  "source_record_id": cc["child"].to_numpy(),
-                                  "pid": cc["pid"].to_numpy(), "when": cc[col].to_numpy(),
-                                  "upn": np.where(has, upn, None)}))
+            rng.random(len(cc)) > p.errors.upn_missing_csc
+        )
+        recs.append(
+            pd.DataFrame(
+                {
+                    "source_system": "csc",
+                    "provider_code": LA_CODES[cc["la"]],
+                    "source_record_id": cc["child"].to_numpy(),
+                    "pid": cc["pid"].to_numpy(),
+                    "when": cc[col].to_numpy(),
+                    "upn": np.where(has, upn, None),
+                }
+            )
+        )
     # school census: temporary and permanent UPNs
-    issued = np.flatnonzero(pd.Series(pupils.upn).notna().to_numpy())
+    issued = np.flatnonzero(
+        pd.Series(pupils.upn).notna().to_numpy() & (pupils.reception_year + 12 >= p.years[0])
+    )
     tmp = issued[pd.Series(pupils.temp_upn[issued]).notna().to_numpy()]
-    for ids, upns, when in ((issued, pupils.upn[issued], np.maximum(
-            pupils.temp_until[issued], pupils.issue_day[issued])),
-            (tmp, pupils.temp_upn[tmp], pupils.issue_day[tmp])):
+    for ids, upns, when in (
+        (
+            issued,
+            pupils.upn[issued],
+            np.maximum(pupils.temp_until[issued], pupils.issue_day[issued]),
+        ),
+        (tmp, pupils.temp_upn[tmp], pupils.issue_day[tmp]),
+    ):
         ok = when <= LAST_DAY + 120
         la = pupils.issue_la[ids]
-        recs.append(pd.DataFrame({"source_system": "school_census",
-                                  "provider_code": LA_CODES[la[ok]],
-                                  "source_record_id": upns[ok], "pid": ids[ok],
-                                  "when": np.minimum(when[ok], LAST_DAY), "upn": upns[ok]}))
+        recs.append(
+            pd.DataFrame(
+                {
+                    "source_system": "school_census",
+                    "provider_code": LA_CODES[la[ok]],
+                    "source_record_id": upns[ok],
+                    "pid": ids[ok],
+                    "when": np.minimum(when[ok], LAST_DAY),
+                    "upn": upns[ok],
+                }
+            )
+        )
     # gp registrations
     regs = w["gp_registrations"]
-    recs.append(pd.DataFrame({"source_system": "gp", "provider_code": "NWL",
-                              "source_record_id": regs["patient_id"].to_numpy(),
-                              "pid": regs["pid"].to_numpy(),
-                              "when": np.minimum(regs["start"].to_numpy(), LAST_DAY),
-                              "upn": None}))
+    recs.append(
+        pd.DataFrame(
+            {
+                "source_system": "gp",
+                "provider_code": "NWL",
+                "source_record_id": regs["patient_id"].to_numpy(),
+                "pid": regs["pid"].to_numpy(),
+                "when": np.minimum(regs["start"].to_numpy(), LAST_DAY),
+                "upn": None,
+            }
+        )
+    )
     for src in ("sus", "mhsds"):
         k = w["health_keys"][src]
-        recs.append(pd.DataFrame({"source_system": src, "provider_code": "NWL",
-                                  "source_record_id": k["key"].to_numpy(),
-                                  "pid": k["pid"].to_numpy(),
-                                  "when": np.minimum(k["day"].to_numpy(), LAST_DAY),
-                                  "upn": None}))
+        recs.append(
+            pd.DataFrame(
+                {
+                    "source_system": src,
+                    "provider_code": "NWL",
+                    "source_record_id": k["key"].to_numpy(),
+                    "pid": k["pid"].to_numpy(),
+                    "when": np.minimum(k["day"].to_numpy(), LAST_DAY),
+                    "upn": None,
+                }
+            )
+        )
     allr = pd.concat(recs, ignore_index=True)
     outs, flags = [], []
     for src in ("csc", "school_census", "gp", "sus", "mhsds"):
         part = allr[allr["source_system"] == src]
-        view = person_view(persons, part["pid"].to_numpy(), part["when"].to_numpy().astype(
-            np.int64), adopt)
-        out, fl = inject_errors(view, src, p, part["upn"].to_numpy() if src in (
-            "csc", "school_census") else None)
+        view = person_view(
+            persons, part["pid"].to_numpy(), part["when"].to_numpy().astype(np.int64), adopt
+        )
+        out, fl = inject_errors(
+            view,
+            src,
+            p,
+            part["upn"].to_numpy() if src in ("csc", "school_census") else None,
+            upn_errors=src == "csc",
+        )
         out.insert(0, "source_record_id", part["source_record_id"].to_numpy())
         out.insert(0, "provider_code", part["provider_code"].to_numpy())
         out.insert(0, "source_system", src)
@@ -215,10 +309,18 @@ def identifier_records(persons: pd.DataFrame, w: dict, p: Params
         fl.insert(0, "source_system", src)
         flags.append(fl)
     ident = pd.concat(outs, ignore_index=True)
-    ident = ident.sort_values(["source_system", "provider_code", "source_record_id",
-                               "record_date"], kind="stable", ignore_index=True)
+    order = np.lexsort(
+        (
+            ident["record_date"].fillna("").to_numpy().astype(str),
+            ident["source_record_id"].to_numpy().astype(str),
+            ident["provider_code"].to_numpy().astype(str),
+            ident["source_system"].to_numpy().astype(str),
+        )
+    )
+    ident = ident.iloc[order].reset_index(drop=True)
     pmap = ident[["source_system", "provider_code", "source_record_id", "pid"]].drop_duplicates(
-        ["source_system", "provider_code", "source_record_id"])
+        ["source_system", "provider_code", "source_record_id"]
+    )
     pmap = pmap.assign(true_person_id=persons["person_id"].to_numpy()[pmap["pid"].to_numpy()])
-    flags_df = pd.concat(flags, ignore_index=True).fillna(False)
+    flags_df = pd.concat(flags, ignore_index=True).fillna(False).iloc[order].reset_index(drop=True)
     return ident.drop(columns=["pid"]), pmap.drop(columns=["pid"]), flags_df

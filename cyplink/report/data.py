@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -81,6 +82,7 @@ class ReportData:
 
     def __post_init__(self) -> None:
         self._cache: dict[tuple[str, int | None], pd.DataFrame] = {}
+        self._records: dict[tuple[str, int | None], list[dict[str, Any]]] = {}
 
     @functools.cached_property
     def headline(self) -> pd.DataFrame:
@@ -116,6 +118,24 @@ class ReportData:
             if period is not None:
                 self._cache[key] = every[every["period"] == period].reset_index(drop=True)
         return self._cache[key]
+
+    def records(self, indicator_id: str, period: int | None = None) -> list[dict[str, Any]]:
+        """`rows()` as plain dicts (None for missing), cheap to filter and read repeatedly."""
+        key = (indicator_id, period)
+        if key not in self._records:
+            if (indicator_id, None) not in self._records:
+                frame = self.rows(indicator_id)
+                plain = frame.astype(object).where(frame.notna(), None).to_dict("records")
+                for record in plain:
+                    record["period"] = int(record["period"])
+                    for column in NUMERIC_COLUMNS:
+                        if record[column] is not None:
+                            record[column] = float(record[column])
+                self._records[(indicator_id, None)] = plain
+            every = self._records[(indicator_id, None)]
+            if period is not None:
+                self._records[key] = [r for r in every if r["period"] == period]
+        return self._records[key]
 
     def meta(self, indicator_id: str) -> IndicatorMeta:
         """Catalogue entry of an id (a readable stand-in if the catalogue lacks it)."""

@@ -37,10 +37,15 @@ LEVELS: dict[str, tuple[float, float]] = {
 
 def _interpolated_quantile(prob: float, n: np.ndarray, target: float, family: Family) -> np.ndarray:
     """r_p - alpha for each n: the count at probability `prob`, smoothed (see module doc)."""
-    dist = stats.binom(n, target) if family == "binomial" else stats.poisson(target * n)
-    r_p = dist.ppf(prob)
-    at = dist.cdf(r_p)
-    below = dist.cdf(r_p - 1)
+    if family == "binomial":
+        r_p = stats.binom.ppf(prob, n, target)
+        at = stats.binom.cdf(r_p, n, target)
+        below = stats.binom.cdf(r_p - 1, n, target)
+    else:
+        mu = target * n
+        r_p = stats.poisson.ppf(prob, mu)
+        at = stats.poisson.cdf(r_p, mu)
+        below = stats.poisson.cdf(r_p - 1, mu)
     step = at - below
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = np.where(step > 0, (at - prob) / step, 0.0)

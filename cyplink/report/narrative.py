@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -97,7 +99,9 @@ def _ordinal(n: int) -> str:
 
 
 def _present(value: object) -> bool:
-    return value is not None and value is not pd.NA and not math.isnan(float(value))  # type: ignore[arg-type]
+    if value is None or value is pd.NA:
+        return False
+    return not math.isnan(float(value))  # type: ignore[arg-type]
 
 
 def area_word(areas: list[Area], plural: bool = True) -> str:
@@ -108,7 +112,10 @@ def area_word(areas: list[Area], plural: bool = True) -> str:
     return "borough" if london else "local authority"
 
 
-def _fields(row: pd.Series, meta: IndicatorMeta, area: Area, period: int) -> dict[str, object]:
+Record = dict[str, Any]
+
+
+def _fields(row: Record, meta: IndicatorMeta, area: Area, period: int) -> dict[str, object]:
     return {
         "la": escape(area.name),
         "name": escape(meta.name),
@@ -121,18 +128,20 @@ def _fields(row: pd.Series, meta: IndicatorMeta, area: Area, period: int) -> dic
     }
 
 
-def lead_sentence(row: pd.Series | None, meta: IndicatorMeta, area: Area, period: int) -> Markup:
+def lead_sentence(row: Record | None, meta: IndicatorMeta, area: Area, period: int) -> Markup:
     """The first sentence: the LA's own figure (or why there is none)."""
     if row is None:
         return Markup("{}: not available for {} in {} (x).").format(
             meta.name, area.name, period_long(period)
         )
     status = str(row["status"])
-    if status != PUBLISHED:
+    if status != PUBLISHED or not _present(row["value"]):
         why = (
-            "suppressed (<strong>c</strong>) because the count is too small to publish safely"
+            "not applicable (<strong>z</strong>)"
+            if status == "not applicable"
+            else "suppressed (<strong>c</strong>) because the count is too small to publish safely"
             if status == "suppressed"
-            else "not applicable (<strong>z</strong>)"
+            else "not available (<strong>x</strong>)"
         )
         return Markup("{}: {} for {} in {}.").format(
             meta.name, Markup(why), area.name, period_long(period)
@@ -147,18 +156,35 @@ def lead_sentence(row: pd.Series | None, meta: IndicatorMeta, area: Area, period
     return Markup(escape(template).format(**_fields(row, meta, area, period)))
 
 
+def _published(rows: list[Record]) -> list[Record]:
+    return [r for r in rows if r["status"] == PUBLISHED and _present(r["value"])]
+
+
+def _overall(published: list[Record]) -> float | None:
+    """Sum of numerators over sum of denominators, when every row has both."""
+    if not published or not all(
+        _present(r["numerator"]) and _present(r["denominator"]) for r in published
+    ):
+        return None
+    target = pooled_target(
+        np.array([r["numerator"] for r in published], dtype=float),
+        np.array([r["denominator"] for r in published], dtype=float),
+    )
+    return None if math.isnan(target) else target
+
+
 def comparison_sentence(
-    rows: pd.DataFrame, meta: IndicatorMeta, area: Area, areas: list[Area]
+    rows: list[Record], meta: IndicatorMeta, area: Area, areas: list[Area]
 ) -> Markup:
     """How the LA compares with the others in the same year (published values only)."""
-    published = rows[(rows["status"] == PUBLISHED) & rows["value"].notna()]
+    published = _published(rows)
     word = area_word(areas)
-    own = published[published["area_code"] == area.code]
-    if own.empty or len(published) < 2:
+    own = [r for r in published if r["area_code"] == area.code]
+    if not own or len(published) < 2:
         return Markup("")
-    ranked = published.sort_values("value", ascending=False).reset_index(drop=True)
-    rank = int(ranked.index[ranked["area_code"] == area.code][0]) + 1
-    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    ranked = sorted(published, key=lambda r: -float(r["value"]))
+    rank = next(i for i, r in enumerate(ranked, start=1) if r["area_code"] == area.code)
+    top, bottom = ranked[0], ranked[-1]
     if rank == 1:
         place = "the highest"
     elif rank == len(ranked):
@@ -168,13 +194,12 @@ def comparison_sentence(
     parts = [
         Markup("That is {} of the {} {} with a published figure").format(place, len(ranked), word)
     ]
-    if meta.kind in ("proportion", "rate") and published["denominator"].notna().all():
-        target = pooled_target(
-            published["numerator"].to_numpy(float), published["denominator"].to_numpy(float)
-        )
-        overall = target * meta.multiplier
+    target = _overall(published) if meta.kind in ("proportion", "rate") else None
+    if target is not None:
         parts.append(
-            Markup("; for all {} together it is {}").format(word, format_number(overall, meta))
+            Markup("; for all {} together it is {}").format(
+                word, format_number(target * meta.multiplier, meta)
+            )
         )
     parts.append(
         Markup(" (range {} in {} to {} in {})").format(
@@ -185,8 +210,8 @@ def comparison_sentence(
         )
     )
     sentence = Markup("").join(parts) + Markup(".")
-    row = own.iloc[0]
-    if meta.has_funnel and _present(row["denominator"]) and published["denominator"].notna().all():
+    row = own[0]
+    if meta.has_funnel and target is not None:
         verdict = position(
             float(row["value"]),
             float(row["denominator"]),
@@ -202,13 +227,13 @@ def comparison_sentence(
 
 
 def all_children_sentence(
-    cla_row: pd.Series | None, all_row: pd.Series | None, all_meta: IndicatorMeta, area: Area
+    cla_row: Record | None, all_row: Record | None, all_meta: IndicatorMeta, area: Area
 ) -> Markup:
     """For a `cla_` health indicator: the figure for all children in the same LA."""
     if all_row is None:
         return Markup("")
     if str(all_row["status"]) != PUBLISHED or not _present(all_row["value"]):
-        return Markup("The figure for all children in {} is suppressed (c).").format(area.name)
+        return Markup("The figure for all children in {} is not published.").format(area.name)
     all_value = float(all_row["value"])
     text = Markup("For all children in {} it is {}").format(
         area.name, format_number(all_value, all_meta)
@@ -226,9 +251,8 @@ def all_children_sentence(
     return text + Markup(".")
 
 
-def _row_for(frame: pd.DataFrame, area: Area) -> pd.Series | None:
-    match = frame[frame["area_code"] == area.code]
-    return None if match.empty else match.iloc[0]
+def _row_for(rows: list[Record], area: Area) -> Record | None:
+    return next((r for r in rows if r["area_code"] == area.code), None)
 
 
 def area_statements(data: ReportData, area: Area, period: int, ids: list[str]) -> list[Statement]:
@@ -237,14 +261,14 @@ def area_statements(data: ReportData, area: Area, period: int, ids: list[str]) -
     out: list[Statement] = []
     for ident in ids:
         meta = data.meta(ident)
-        rows = data.rows(ident, period)
+        rows = data.records(ident, period)
         row = _row_for(rows, area)
         lead = lead_sentence(row, meta, area, period)
         comparison = comparison_sentence(rows, meta, area, areas)
         if ident.startswith("cla_"):
             partner = "all_" + ident[len("cla_") :]
-            partner_rows = data.rows(partner, period)
-            if not partner_rows.empty:
+            partner_rows = data.records(partner, period)
+            if partner_rows:
                 extra = all_children_sentence(
                     row, _row_for(partner_rows, area), data.meta(partner), area
                 )
@@ -257,24 +281,22 @@ def area_statements(data: ReportData, area: Area, period: int, ids: list[str]) -
 def area_summary(data: ReportData, period: int, ident: str) -> Markup:
     """For the whole-area page: all LAs together, and the range between them."""
     meta = data.meta(ident)
-    year = data.rows(ident, period)
-    published = year[(year["status"] == PUBLISHED) & year["value"].notna()]
+    year = data.records(ident, period)
+    published = _published(year)
     word = area_word(data.areas)
-    if published.empty:
+    if not published:
         return Markup("Not published for any {} in {}.").format(word, period_long(period))
-    top = published.loc[published["value"].idxmax()]
-    bottom = published.loc[published["value"].idxmin()]
+    top = max(published, key=lambda r: float(r["value"]))
+    bottom = min(published, key=lambda r: float(r["value"]))
     text = Markup("")
-    if meta.kind in ("proportion", "rate") and published["denominator"].notna().all():
-        target = pooled_target(
-            published["numerator"].to_numpy(float), published["denominator"].to_numpy(float)
-        )
+    target = _overall(published) if meta.kind in ("proportion", "rate") else None
+    if target is not None:
         text += Markup("<strong>{}</strong> for the {} {} together; ").format(
             format_number(target * meta.multiplier, meta), len(published), word
         )
     elif meta.kind == "count":
         text += Markup("<strong>{}</strong> across the {} {}; ").format(
-            format_count(published["value"].sum()), len(published), word
+            format_count(sum(float(r["value"]) for r in published)), len(published), word
         )
     text += Markup("from {} in {} to {} in {} ({}).").format(
         format_number(float(bottom["value"]), meta),

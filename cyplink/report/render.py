@@ -35,6 +35,11 @@ from cyplink.report.narrative import area_statements, area_summary, area_word
 TEMPLATES = Path(__file__).parent / "templates"
 BUNDLE_FILE = "assets/vega-bundle.js"
 QUALITY_ROW_LIMIT = 60
+# Figures on each LA's card on the index page.
+CARD_IDS = {
+    "cla_31mar_count": "Looked after on 31 March",
+    "cla_mh_service_contact_pct": "In contact with mental health services",
+}
 # Statements repeated at the top of an LA page, in this order, when present.
 BRIEF_IDS = (
     "cla_31mar_count",
@@ -86,19 +91,26 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _hidden_caption(rows: pd.DataFrame, *, by_year: bool) -> str:
+Record = dict[str, Any]
+MISSING = Cell("x", "symbol", SYMBOLS["missing"][1])
+
+
+def _hidden_caption(rows: list[Record], *, by_year: bool) -> str:
     """`Not shown: Westminster 2016-17 (c), ...` for rows that are not published."""
-    hidden = rows[rows["status"] != PUBLISHED]
-    if hidden.empty:
-        return ""
     parts = []
-    for row in hidden.itertuples(index=False):
-        symbol = SYMBOLS.get(str(row.status), SYMBOLS["missing"])[0]
-        where = str(row.area_name)
+    for row in rows:
+        if row["status"] == PUBLISHED:
+            continue
+        symbol = SYMBOLS.get(str(row["status"]), SYMBOLS["missing"])[0]
+        where = str(row["area_name"])
         if by_year:
-            where += f" {period_label(int(row.period))}"
+            where += f" {period_label(int(row['period']))}"
         parts.append(f"{where} ({symbol})")
-    return "Not shown: " + ", ".join(parts) + "."
+    return "Not shown: " + ", ".join(parts) + "." if parts else ""
+
+
+def _by_area(rows: list[Record]) -> dict[str, Record]:
+    return {r["area_code"]: r for r in rows}
 
 
 def _table(
@@ -109,15 +121,13 @@ def _table(
     out = []
     for ident in ids:
         meta = data.meta(ident)
-        every = data.rows(ident)
-        own = every[every["area_code"] == area.code].set_index("period")
-        cells = []
-        for period in periods:
-            if period in own.index:
-                row = own.loc[period]
-                cells.append(value_cell(str(row["status"]), row["value"], meta, compact=True))
-            else:
-                cells.append(Cell("x", "symbol", SYMBOLS["missing"][1]))
+        own = {r["period"]: r for r in data.records(ident) if r["area_code"] == area.code}
+        cells = [
+            value_cell(own[p]["status"], own[p]["value"], meta, compact=True)
+            if p in own
+            else MISSING
+            for p in periods
+        ]
         out.append((meta, cells))
     return periods, out
 
@@ -127,13 +137,10 @@ def _latest_detail(data: ReportData, area: Area, ids: list[str], period: int) ->
     out = []
     for ident in ids:
         meta = data.meta(ident)
-        year = data.rows(ident, period)
-        match = year[year["area_code"] == area.code]
-        if match.empty:
-            missing = Cell("x", "symbol", SYMBOLS["missing"][1])
-            out.append({"meta": meta, "num": missing, "den": missing, "value": missing, "ci": ""})
+        row = _by_area(data.records(ident, period)).get(area.code)
+        if row is None:
+            out.append({"meta": meta, "num": MISSING, "den": MISSING, "value": MISSING, "ci": ""})
             continue
-        row = match.iloc[0]
         status = str(row["status"])
         published = status == PUBLISHED
         out.append(
@@ -150,19 +157,17 @@ def _latest_detail(data: ReportData, area: Area, ids: list[str], period: int) ->
 
 def _summary_table(data: ReportData, ids: list[str], period: int) -> list[dict]:
     """The whole-area table: a row per LA, a column per indicator, latest year."""
-    by_id = {ident: data.rows(ident, period).set_index("area_code") for ident in ids}
+    by_id = {ident: _by_area(data.records(ident, period)) for ident in ids}
     out = []
     for area in data.areas:
         cells = []
         for ident in ids:
-            own = by_id[ident]
-            if area.code in own.index:
-                row = own.loc[area.code]
-                cells.append(
-                    value_cell(str(row["status"]), row["value"], data.meta(ident), compact=True)
-                )
-            else:
-                cells.append(Cell("x", "symbol", SYMBOLS["missing"][1]))
+            row = by_id[ident].get(area.code)
+            cells.append(
+                value_cell(row["status"], row["value"], data.meta(ident), compact=True)
+                if row
+                else MISSING
+            )
         out.append({"area": area, "cells": cells})
     return out
 
@@ -233,8 +238,8 @@ def _plan(data: ReportData) -> PagePlan:
     )
 
 
-def _rows(data: ReportData, ident: str, period: int | None = None) -> pd.DataFrame:
-    return data.rows(ident, period)
+def _rows(data: ReportData, ident: str, period: int | None = None) -> list[Record]:
+    return data.records(ident, period)
 
 
 class ChartTemplates:
@@ -294,7 +299,7 @@ def _area_context(
                     data.meta(i),
                     chart_set.add(templates.for_area(templates.trend[i], area), "trend"),
                     _hidden_caption(
-                        _rows(data, i)[_rows(data, i)["area_code"] == area.code], by_year=True
+                        [r for r in _rows(data, i) if r["area_code"] == area.code], by_year=True
                     ),
                 )
                 for i in ids
@@ -381,18 +386,17 @@ def _index_context(data: ReportData, plan: PagePlan) -> dict[str, Any]:
         (title, [data.meta(i) for i in ids], _summary_table(data, ids, plan.latest))
         for title, ids in plan.sections
     ]
+    card_ids = [i for i in CARD_IDS if i in plan.headline_ids]
+    latest_by_id = {i: _by_area(_rows(data, i, plan.latest)) for i in card_ids}
     cards = []
-    count_rows = _rows(data, "cla_31mar_count", plan.latest)
     for area in data.areas:
-        match = count_rows[count_rows["area_code"] == area.code]
-        cell = (
-            value_cell(
-                str(match.iloc[0]["status"]), match.iloc[0]["value"], data.meta("cla_31mar_count")
-            )
-            if not match.empty
-            else None
-        )
-        cards.append({"area": area, "cla": cell})
+        stats = []
+        for ident in card_ids:
+            row = latest_by_id[ident].get(area.code)
+            if row is not None:
+                cell = value_cell(row["status"], row["value"], data.meta(ident))
+                stats.append((CARD_IDS[ident], cell))
+        cards.append({"area": area, "stats": stats})
     return {
         "chart_set": chart_set,
         "summaries": summaries,

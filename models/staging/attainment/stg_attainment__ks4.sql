@@ -18,6 +18,19 @@ person_key as (
 
 ),
 
+person_key_by_upn as (
+
+    -- UPN is national: a pupil whose census LA differs from the LA of the identifier
+    -- extract still links, when the UPN points to one person only
+    select
+        source_record_id,
+        min(person_id) as person_id
+    from person_key
+    group by source_record_id
+    having count(distinct person_id) = 1
+
+),
+
 ranked as (
 
     -- one KS4 result per pupil per year; a resent file keeps the latest row
@@ -34,7 +47,7 @@ ranked as (
 final as (
 
     select
-        person_key.person_id,
+        coalesce(person_key.person_id, person_key_by_upn.person_id) as person_id,
         ranked.la_code,
         ranked.collection_year,
         coalesce(ranked.academic_year, ranked.collection_year) as ks4_year,
@@ -48,6 +61,8 @@ final as (
         on
             ranked.la_code = person_key.provider_code
             and ranked.upn = person_key.source_record_id
+    left join person_key_by_upn
+        on ranked.upn = person_key_by_upn.source_record_id
     where ranked.row_rank = 1
 
 )

@@ -9,22 +9,22 @@
 with
 
 {% for landing_table, base_model, stg_model in staging_inventory() %}
-{{ base_model }} as (
+    {{ base_model }} as (
 
-    select *
-    from {{ ref(base_model) }}
-    where len(dq_errors) > 0
+        select *
+        from {{ ref(base_model) }}
+        where len(dq_errors) > 0
 
-),
+    ),
 
 {% endfor %}
 failed_rows as (
 
     {%- for landing_table, base_model, stg_model in staging_inventory() %}
-    select * from {{ base_model }}
-    {%- if not loop.last %}
-    union all by name
-    {%- endif %}
+        select * from {{ base_model }}
+        {%- if not loop.last %}
+            union all by name
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -50,11 +50,11 @@ rejected_files as (
         landing_table,
         source_file,
         cast(null as bigint) as source_row_number,
+        cast(null as varchar) as value,
+        message as reason,
         regexp_extract(source_file, '/(E[0-9]{8})/', 1) as la_code,
         try_cast(regexp_extract(source_file, '/(E[0-9]{8})/([0-9]{4})', 2) as integer) as collection_year,
-        nullif(array_to_string(missing_required_columns, ', '), '') as column_name,
-        cast(null as varchar) as value,
-        message as reason
+        nullif(array_to_string(missing_required_columns, ', '), '') as column_name
     from {{ ref('stg_landing__files') }}
     where file_status = 'rejected'
 

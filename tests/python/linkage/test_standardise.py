@@ -13,6 +13,7 @@ from linkage.standardise import (
     check_sexes,
     check_upns,
     clean_names,
+    name_variant_rows,
     parse_dates,
 )
 
@@ -93,15 +94,23 @@ def test_names():
     ]
 
 
-def test_nicknames_and_variants():
-    assert canonical_forenames(["Bill", "William", "Mohamed", "Muhammad", "Zzz", None]) == [
-        "william",
-        "william",
-        "muhammad",
-        "muhammad",
-        "zzz",
-        None,
-    ]
+def test_nicknames_and_variants_share_a_blocking_key():
+    keys = canonical_forenames(
+        ["Bill", "William", "Mohamed", "Muhammad", "Lottie", "Charlotte", "Yusuf", "Joseph"]
+    )
+    assert keys[0] == keys[1]
+    assert keys[2] == keys[3]
+    assert keys[4] == keys[5]
+    assert keys[6] == keys[7]
+    assert len({keys[0], keys[2], keys[4]}) == 3
+    assert canonical_forenames(["Zzz", None]) == ["zzz", None]
+
+
+def test_variant_groups_are_not_transitive():
+    rows = {name: set(groups) for name, groups, _ in name_variant_rows()}
+    assert rows["lottie"] & rows["charlie"]  # Charlie can be Charlotte
+    assert rows["charles"] & rows["charlie"]  # or Charles
+    assert not rows["lottie"] & rows["charles"]  # but Lottie is never Charles
 
 
 def test_dates_both_formats():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +27,13 @@ def _noop(_: str) -> None:
 def simulate(p: Params, progress: Progress = _noop) -> dict:
     """Simulate everything in memory; returns the world dict used by the writers."""
     from synthetic import care, cin, education, health, mhsds, need, returns903, sources
-    from synthetic.population import la_at, lsoa_of, population_table, postcode_at
-    from synthetic.population import simulate_population
+    from synthetic.population import (
+        la_at,
+        lsoa_of,
+        population_table,
+        postcode_at,
+        simulate_population,
+    )
 
     w: dict = {"params": p}
     progress("population")
@@ -42,7 +48,8 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     sb = care.simulate_short_breaks(persons, periods, p)
     sb_eps = care.short_break_episodes(sb, p.seed)
     all_eps = pd.concat([episodes, sb_eps], ignore_index=True).sort_values(
-        ["la", "pid", "decom"], kind="stable", ignore_index=True)
+        ["la", "pid", "decom"], kind="stable", ignore_index=True
+    )
     all_eps["ep_id"] = np.arange(len(all_eps))
     w.update(periods=periods, need=nd, episodes=episodes, all_episodes=all_eps)
     rng = np.random.default_rng([p.seed, 903])
@@ -50,8 +57,10 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     home = postcode_at(persons, ep_pid, all_eps["decom"].to_numpy())
     from synthetic.population import make_postcodes
 
-    out_area = np.array(["SL1 2AB", "RM1 3CD", "CR0 4EF", "KT1 5GH", "LU1 6JL", "MK9 2DN",
-                         "HP2 7QR", "ME4 4TU"], dtype=object)
+    out_area = np.array(
+        ["SL1 2AB", "RM1 3CD", "CR0 4EF", "KT1 5GH", "LU1 6JL", "MK9 2DN", "HP2 7QR", "ME4 4TU"],
+        dtype=object,
+    )
     pl = make_postcodes(rng, all_eps["la"].to_numpy())
     far = rng.random(len(all_eps)) < 0.3
     pl = np.where(far, out_area[rng.integers(0, len(out_area), len(all_eps))], pl)
@@ -67,14 +76,19 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     # care leavers (OC3): looked after on their 16th birthday
     b16 = care.add_years(persons["dob"].to_numpy()[periods["pid"].to_numpy()], 16)
     cl = periods[(periods["start"].to_numpy() <= b16) & (periods["end"].to_numpy() > b16)]
-    w["care_leavers"] = pd.DataFrame({"pid": cl["pid"].to_numpy(), "la": cl["la"].to_numpy(),
-                                      "left": np.minimum(cl["end"].to_numpy(), NEVER)})
+    w["care_leavers"] = pd.DataFrame(
+        {
+            "pid": cl["pid"].to_numpy(),
+            "la": cl["la"].to_numpy(),
+            "left": np.minimum(cl["end"].to_numpy(), NEVER),
+        }
+    )
     progress("children in need")
     w["cin"] = cin.simulate_cin(persons, periods, p)
     ever = np.zeros(len(persons), bool)
     ever[periods["pid"].to_numpy()] = True
     w["ever_cla"] = ever
-    w["csc_ids"] = sources.csc_ids(all_eps, w["cin"], p)
+    w["csc_ids"] = sources.csc_ids(all_eps, w["cin"], w["care_leavers"], p)
     progress("schools")
     w["pupils"] = education.allocate_pupils(persons, ever, p)
     progress("health")
@@ -91,22 +105,34 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     contacts["la"] = la_at(persons, contacts["pid"].to_numpy(), contacts["day"].to_numpy())
     w["refs"], w["contacts"] = refs, contacts
     w["health_keys"] = sources.assign_health_ids(
-        persons, w["adoptions"], {"apc": w["apc"], "op": w["op"], "ecds": w["ecds"],
-                                  "refs": refs}, p)
+        persons,
+        w["adoptions"],
+        {"apc": w["apc"], "op": w["op"], "ecds": w["ecds"], "refs": refs},
+        p,
+    )
     r101, r102, r201 = mhsds.submissions(refs, contacts, p)
-    srv = pd.Series(refs["org"].to_numpy() + np.char.zfill(refs["ref_id"].to_numpy().astype(
-        str), 9).astype(object), index=refs["ref_id"].to_numpy())
+    srv = pd.Series(
+        refs["org"].to_numpy()
+        + np.char.zfill(refs["ref_id"].to_numpy().astype(str), 9).astype(object),
+        index=refs["ref_id"].to_numpy(),
+    )
     pers = pd.Series(refs["person_id"].to_numpy(), index=refs["ref_id"].to_numpy())
-    r101 = r101.assign(srv=srv.reindex(r101["ref_id"]).to_numpy(),
-                       person_id=pers.reindex(r101["ref_id"]).to_numpy())
+    r101 = r101.assign(
+        srv=srv.reindex(r101["ref_id"]).to_numpy(),
+        person_id=pers.reindex(r101["ref_id"]).to_numpy(),
+    )
     r102 = r102.assign(srv=srv.reindex(r102["ref_id"]).to_numpy())
-    r201 = r201.assign(srv=srv.reindex(r201["ref_id"]).to_numpy(),
-                       cc=np.char.add("CC", np.char.zfill(r201["contact_id"].to_numpy().astype(
-                           str), 10)).astype(object))
+    r201 = r201.assign(
+        srv=srv.reindex(r201["ref_id"]).to_numpy(),
+        cc=np.char.add("CC", np.char.zfill(r201["contact_id"].to_numpy().astype(str), 10)).astype(
+            object
+        ),
+    )
     w["mhsds_rows"] = (r101, r102, r201)
     progress("identifiers")
-    w["gp_registrations"] = sources.gp_registrations(persons, w["adoptions"], win.lo, win.hi,
-                                                     w["gp_events"], p)
+    w["gp_registrations"] = sources.gp_registrations(
+        persons, w["adoptions"], win.lo, win.hi, w["gp_events"], p
+    )
 
     def pc_lsoa(pid: np.ndarray, when: np.ndarray) -> np.ndarray:
         return lsoa_of(postcode_at(persons, pid, when), la_at(persons, pid, when))
@@ -129,45 +155,76 @@ def write_truth(truth: Path, w: dict) -> None:
     write_csv({c: ind[c].to_numpy() for c in ind.columns}, truth / "expected_indicators.csv")
     nd = w["need"]
     persons = w["persons"]
-    write_csv({"true_person_id": persons["person_id"].to_numpy()[nd["pid"].to_numpy()],
-               "la_code": np.array([a.code for a in AREAS], dtype=object)[nd["la"].to_numpy()],
-               "need_date": pd.to_datetime(nd["need_day"].to_numpy(), unit="D").strftime(
-                   "%Y-%m-%d").to_numpy(),
-               "severity": np.round(nd["severity"].to_numpy(), 4),
-               "early_support": nd["early"].to_numpy().astype(int),
-               "first_attended_contact": np.where(
-                   nd["first_contact"].to_numpy() >= 0, pd.to_datetime(
-                       np.maximum(nd["first_contact"].to_numpy(), 0), unit="D").strftime(
-                       "%Y-%m-%d").to_numpy(), None)}, truth / "rq4_need.csv")
+    write_csv(
+        {
+            "true_person_id": persons["person_id"].to_numpy()[nd["pid"].to_numpy()],
+            "la_code": np.array([a.code for a in AREAS], dtype=object)[nd["la"].to_numpy()],
+            "need_date": pd.to_datetime(nd["need_day"].to_numpy(), unit="D")
+            .strftime("%Y-%m-%d")
+            .to_numpy(),
+            "severity": np.round(nd["severity"].to_numpy(), 4),
+            "early_support": nd["early"].to_numpy().astype(int),
+            "first_attended_contact": np.where(
+                nd["first_contact"].to_numpy() >= 0,
+                pd.to_datetime(np.maximum(nd["first_contact"].to_numpy(), 0), unit="D")
+                .strftime("%Y-%m-%d")
+                .to_numpy(),
+                None,
+            ),
+        },
+        truth / "rq4_need.csv",
+    )
     corr = w["corrections"]
     eps = w["all_episodes"]
     ids = w["csc_ids"].set_index(["pid", "la"])["child"]
     e = eps.iloc[corr["ep"].to_numpy()]
     child = ids.reindex(pd.MultiIndex.from_arrays([e["pid"].to_numpy(), e["la"].to_numpy()]))
-    write_csv({"la_code": np.array([a.code for a in AREAS], dtype=object)[e["la"].to_numpy()],
-               "return_year": corr["year"].to_numpy(), "CHILD": child.to_numpy(),
-               "DECOM": pd.to_datetime(e["decom"].to_numpy(), unit="D").strftime(
-                   "%d/%m/%Y").to_numpy(), "kind": corr["kind"].to_numpy()},
-              truth / "injected_faults.csv")
+    write_csv(
+        {
+            "la_code": np.array([a.code for a in AREAS], dtype=object)[e["la"].to_numpy()],
+            "return_year": corr["year"].to_numpy(),
+            "CHILD": child.to_numpy(),
+            "DECOM": pd.to_datetime(e["decom"].to_numpy(), unit="D")
+            .strftime("%d/%m/%Y")
+            .to_numpy(),
+            "kind": corr["kind"].to_numpy(),
+        },
+        truth / "injected_faults.csv",
+    )
     fl = w["identifier_errors"]
-    write_csv({c: fl[c].to_numpy() for c in fl.columns}, truth / "identifier_errors.csv")
+    write_csv(
+        {
+            c: (fl[c].to_numpy() if i < 3 else fl[c].to_numpy().astype(bool).astype(np.int8))
+            for i, c in enumerate(fl.columns)
+        },
+        truth / "identifier_errors.csv",
+    )
     params = p.to_dict()
     params["scale_note"] = "scale 1.0 = the eight NW London boroughs' child population"
     params["calibration"] = {
-        "cla_entry_multiplier_by_la": {a.code: float(c) for a, c in zip(
-            AREAS, _calib(w), strict=True)}}
-    params["codes"] = {"lac_health_assessment_snomed": codes.LAC_HEALTH_ASSESSMENT_SNOMED,
-                       "lac_health_assessment_note": "stand-in concept 410620009 Well child "
-                       "visit; no UK LAC health assessment concept confirmed"}
-    params["rq4"] = {"true_effect_rate_ratio_early_vs_not": p.rq4_early_effect_rr,
-                     "effect_scale": "rate ratio of outcome events in 24 months after need",
-                     "exposure": "first attended MHSDS contact within 90 days of need",
-                     "confounder": "latent severity (standard normal); raises early support "
-                     f"(logit +{p.rq4_severity_on_early_logit}/SD) and outcomes "
-                     f"(log RR +{p.rq4_severity_on_outcome_log_rr}/SD)",
-                     "outcomes": list(p.rq4_outcome_base_rates)}
-    params["counts"] = {"persons": int(len(persons)), "periods_of_care": int(len(w["periods"])),
-                        "identifier_records": int(len(w["identifiers"]))}
+        "cla_entry_multiplier_by_la": {
+            a.code: float(c) for a, c in zip(AREAS, _calib(w), strict=True)
+        }
+    }
+    params["codes"] = {
+        "lac_health_assessment_snomed": codes.LAC_HEALTH_ASSESSMENT_SNOMED,
+        "lac_health_assessment_note": "stand-in concept 410620009 Well child "
+        "visit; no UK LAC health assessment concept confirmed",
+    }
+    params["rq4"] = {
+        "true_effect_rate_ratio_early_vs_not": p.rq4_early_effect_rr,
+        "effect_scale": "rate ratio of outcome events in 24 months after need",
+        "exposure": "first attended MHSDS contact within 90 days of need",
+        "confounder": "latent severity (standard normal); raises early support "
+        f"(logit +{p.rq4_severity_on_early_logit}/SD) and outcomes "
+        f"(log RR +{p.rq4_severity_on_outcome_log_rr}/SD)",
+        "outcomes": list(p.rq4_outcome_base_rates),
+    }
+    params["counts"] = {
+        "persons": len(persons),
+        "periods_of_care": len(w["periods"]),
+        "identifier_records": len(w["identifiers"]),
+    }
     (truth / "parameters.json").write_text(json.dumps(params, indent=2, sort_keys=True) + "\n")
 
 
@@ -180,10 +237,33 @@ def _calib(w: dict) -> np.ndarray:
     return out
 
 
-def generate(scale: float = 0.01, seed: int = 42, landing: Path = Path("data/landing"),
-             truth: Path = Path("data/truth"), years: tuple[int, int] = (2016, 2025),
-             progress: Progress = _noop, clean: bool = True) -> dict[str, int]:
+def generate(
+    scale: float = 0.01,
+    seed: int = 42,
+    landing: Path = Path("data/landing"),
+    truth: Path = Path("data/truth"),
+    years: tuple[int, int] = (2016, 2025),
+    progress: Progress = _noop,
+    clean: bool = True,
+) -> dict[str, int]:
     """Simulate and write a landing root and a truth folder. Returns row counts per table."""
+    with warnings.catch_warnings():
+        # the generator works on numpy object arrays; pandas' Arrow-backed `str` inference
+        # would convert every string column back and forth (several times slower)
+        warnings.simplefilter("ignore")
+        with pd.option_context("future.infer_string", False):
+            return _generate(scale, seed, landing, truth, years, progress, clean)
+
+
+def _generate(
+    scale: float,
+    seed: int,
+    landing: Path,
+    truth: Path,
+    years: tuple[int, int],
+    progress: Progress,
+    clean: bool,
+) -> dict[str, int]:
     from synthetic import landing as lw
 
     p = Params(seed=seed, scale=scale, years=years)
