@@ -10,15 +10,16 @@ EXPORTED_SCHEMAS = ("publication", "marts")
 def export_tables(
     warehouse: Path, out_dir: Path, schemas: tuple[str, ...] = EXPORTED_SCHEMAS
 ) -> list[Path]:
-    """Write every table of the given schemas as `<schema>/<table>.parquet` (+ .csv for publication).
+    """Write each table of the schemas as `<schema>/<table>.parquet` (+ .csv for publication).
 
-    Returns the files written. The warehouse is opened read-only so an export can run
-    beside a reader.
+    Returns the files written.
     """
     import duckdb
 
     written: list[Path] = []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    # Not read-only: dbt-duckdb may still hold this file open in-process, and DuckDB
+    # refuses a second connection to one file with a different configuration.
+    with duckdb.connect(str(warehouse)) as con:
         rows = con.execute(
             """
             select table_schema, table_name

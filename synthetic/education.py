@@ -128,22 +128,23 @@ def iter_census(
 ) -> Iterator[tuple[int, str, pd.DataFrame, pd.DataFrame]]:
     """Yield (year, term, pupilonroll rows, exclusion rows) with an `la` column, term by term."""
     rng = component_rng(p.seed, "education.census")
-    n = len(persons)
     pid = persons["pid"].to_numpy()
     dob = persons["dob"].to_numpy()
     sev = persons["mh_sev"].to_numpy()
+    has_temp_all = pd.notna(pupils.temp_upn)
+    cand = np.flatnonzero((pupils.issue_day < NEVER)
+                          & (pupils.reception_year + 12 >= p.years[0] - 1)
+                          & (pupils.reception_year <= p.years[1]))
     for year in range(p.years[0], p.years[1] + 1):
         for term in TERMS:
             cday = census_day(year, term)
-            nc = (year - 1) - pupils.reception_year
-            when = np.full(n, cday, np.int64)
-            on = (
-                (pupils.issue_day <= cday)
-                & (nc >= 0)
-                & (nc <= 11)
-                & resident_mask(persons, pid, when)
-            )
-            idx = np.flatnonzero(on)
+            nc_c = (year - 1) - pupils.reception_year[cand]
+            sub = cand[(nc_c >= 0) & (nc_c <= 11) & (pupils.issue_day[cand] <= cday)]
+            on = resident_mask(persons, sub, np.full(len(sub), cday, np.int64))
+            idx = sub[on]
+            nc = np.zeros(len(persons), np.int64)
+            nc[idx] = (year - 1) - pupils.reception_year[idx]
+            when = np.full(len(persons), cday, np.int64)
             la = la_at(persons, idx, when[idx]).astype(np.int64)
             secondary = nc[idx] >= 7
             laestab = school_of(pid[idx], la, secondary, p)
@@ -160,15 +161,10 @@ def iter_census(
                     np.where(mv <= cday, mv, 0).astype(np.int64),
                 ]
             )
-            temp_now = pupils.temp_upn[idx] is not None
-            use_temp = (pupils.temp_upn[idx] != None) & (cday < pupils.temp_until[idx])  # noqa: E711
+            has_temp = has_temp_all[idx]
+            use_temp = has_temp & (cday < pupils.temp_until[idx])
             upn = np.where(use_temp, pupils.temp_upn[idx], pupils.upn[idx])
-            former = np.where(
-                ~use_temp & (pupils.temp_upn[idx] != None),  # noqa: E711
-                pupils.temp_upn[idx],
-                None,
-            )
-            _ = temp_now
+            former = np.where(~use_temp & has_temp, pupils.temp_upn[idx], None)
             possible = {"autumn": 140, "spring": 116, "summer": 122}[term]
             k = len(idx)
             poss = np.full(k, possible) - rng.integers(0, 6, k) * 2

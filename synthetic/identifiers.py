@@ -127,8 +127,10 @@ def inject_errors(
         fore, sur = np.where(sw, sur, fore), np.where(sw, fore, sur)
         flags["name_swap"] = sw
         upper = rng.random(n) < (0.3 if source == "school_census" else 0.05)
-        fore = np.where(upper, pd.Series(fore).str.upper().to_numpy(), fore)
-        sur = np.where(upper, pd.Series(sur).str.upper().to_numpy(), sur)
+        fore = fore.copy()
+        sur = sur.copy()
+        fore[upper] = np.char.upper(fore[upper].astype(str)).astype(object)
+        sur[upper] = np.char.upper(sur[upper].astype(str)).astype(object)
     # date of birth
     dob = view["dob"].to_numpy().astype(np.int64)
     y, m, d = ymd(dob)
@@ -156,12 +158,11 @@ def inject_errors(
     pc = np.where(stale, view["postcode_prev"].to_numpy(), pc)
     miss_pc = rng.random(n) < e.postcode_missing
     u = rng.random(n)
-    pc_s = pd.Series(pc)
-    pc = np.where(
-        u < 0.1,
-        pc_s.str.replace(" ", "", regex=False).to_numpy(),
-        np.where(u < 0.2, pc_s.str.lower().to_numpy(), pc),
-    )
+    pc = pc.copy()
+    nospace = u < 0.1
+    lower = (u >= 0.1) & (u < 0.2)
+    pc[nospace] = np.char.replace(pc[nospace].astype(str), " ", "").astype(object)
+    pc[lower] = np.char.lower(pc[lower].astype(str)).astype(object)
     pc = np.where(miss_pc, None, pc)
     flags["postcode_stale"] = stale
     flags["postcode_missing"] = miss_pc
@@ -171,9 +172,13 @@ def inject_errors(
     invalid = ~miss_nhs & (rng.random(n) < e.nhs_invalid)
     nhs_rec = np.where(invalid, corrupt_nhs(rng, nhs), nhs).astype(object)
     spaced = rng.random(n) < 0.2
-    s = pd.Series(nhs_rec, dtype=object)
-    nhs_sp = (s.str[:3] + " " + s.str[3:6] + " " + s.str[6:]).to_numpy()
-    nhs_rec = np.where(spaced, nhs_sp, nhs_rec)
+    sp = nhs_rec[spaced].astype("U10")
+    v = sp.view("U1").reshape(len(sp), 10)
+    spaced_str = np.char.add(np.char.add(np.char.add(np.char.add(
+        v[:, :3].copy().view("U3").ravel(), " "), v[:, 3:6].copy().view("U3").ravel()), " "),
+        v[:, 6:].copy().view("U4").ravel())
+    nhs_rec = nhs_rec.copy()
+    nhs_rec[spaced] = spaced_str.astype(object)
     nhs_rec = np.where(miss_nhs, None, nhs_rec)
     flags["nhs_missing"] = miss_nhs
     flags["nhs_invalid"] = invalid

@@ -61,16 +61,15 @@ def corrupt_nhs(rng: np.random.Generator, numbers: np.ndarray) -> np.ndarray:
     return chars.view("U10").ravel()
 
 
+_LETTER_VALUE = np.zeros(128, np.int64)
+_LETTER_VALUE[np.array([ord(c) for c in UPN_LETTERS])] = np.arange(23)
+_LETTER_VALUE[48:58] = np.arange(10)
+
+
 def _char_values(chars: np.ndarray) -> np.ndarray:
     """Numeric values of a (n, 12) character matrix (digits, or letters by alphabet index)."""
-    vals = np.zeros(chars.shape, np.int64)
-    is_digit = np.char.isdigit(chars)
-    vals[is_digit] = chars[is_digit].astype(np.int64)
-    letters = ~is_digit
-    if letters.any():
-        idx = np.searchsorted(UPN_LETTERS, chars[letters])
-        vals[letters] = np.clip(idx, 0, 22)
-    return vals
+    codes = np.ascontiguousarray(chars).view(np.uint32).reshape(chars.shape).astype(np.int64)
+    return _LETTER_VALUE[np.clip(codes, 0, 127)]
 
 
 def upn_check_letter(body: np.ndarray) -> np.ndarray:

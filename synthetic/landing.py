@@ -579,7 +579,7 @@ def write_school(root: Path, w: dict) -> dict[str, int]:
 
         table = to_arrow(roll_out)
         la = roll["la"].to_numpy()
-        order = np.lexsort((roll["upn"].to_numpy().astype(str), la))
+        order = np.lexsort((roll["pid"].to_numpy(), la))
         table = table.take(pa.array(order))
         la_sorted = la[order]
         ex_la = excl["la"].to_numpy()

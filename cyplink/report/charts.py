@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from typing import Any
 
 import altair as alt
@@ -439,11 +440,23 @@ def vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one classic script defining `window.vegaEmbed`.
 
     Built by vl-convert for the Vega-Lite version Altair writes, so the report needs
-    no network connection. Takes a few seconds; cached for the process.
+    no network connection. Building takes seconds, so the result is cached for the
+    process and in the temporary folder, keyed by the vl-convert and Vega-Lite versions.
     """
+    import tempfile
+    from pathlib import Path
+
     import vl_convert
 
     wanted = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-    available = vl_convert.get_vegalite_versions()
-    version = wanted if wanted in available else None
-    return vl_convert.javascript_bundle(vl_version=version)
+    version = wanted if wanted in vl_convert.get_vegalite_versions() else None
+    cache = Path(tempfile.gettempdir()) / (
+        f"cyplink-vega-bundle-{vl_convert.__version__}-{version or 'default'}.js"
+    )
+    if cache.is_file() and cache.stat().st_size > 100_000:
+        return cache.read_text(encoding="utf-8")
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(bundle, encoding="utf-8")
+    partial.replace(cache)
+    return bundle

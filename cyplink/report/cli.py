@@ -22,6 +22,9 @@ def report(
             "in every page (smaller; pages then need that folder beside them)."
         ),
     ),
+    area: list[str] = typer.Option(
+        [], "--area", help="Only this LA's page (ONS code; repeat for more). Default: every LA."
+    ),
 ) -> None:
     """Write the static HTML report: index.html for the whole area and one page per LA.
 
@@ -37,7 +40,7 @@ def report(
     with console.status("reading publication models"):
         data = load_report_data(warehouse)
     with console.status(f"writing {len(data.areas) + 1} pages"):
-        pages = build_report(data, out, inline_js=not shared_js)
+        pages = build_report(data, out, inline_js=not shared_js, only=area or None)
     for note in data.notes:
         typer.secho(f"note: {note}", fg=typer.colors.YELLOW, err=True)
     typer.echo(f"report: {out / 'index.html'} ({len(pages)} pages)")

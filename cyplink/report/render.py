@@ -9,6 +9,7 @@ written once as `assets/vega-bundle.js` beside the pages. Neither needs a networ
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from cyplink.errors import CyplinkError
 from cyplink.report import charts
 from cyplink.report.data import PUBLISHED, Area, ReportData
 from cyplink.report.formatting import (
@@ -409,8 +411,24 @@ def _index_context(data: ReportData, plan: PagePlan) -> dict[str, Any]:
     }
 
 
-def build_report(data: ReportData, out: Path, *, inline_js: bool = True) -> list[Path]:
-    """Write index.html and one page per LA into `out`; returns the pages written."""
+def build_report(
+    data: ReportData,
+    out: Path,
+    *,
+    inline_js: bool = True,
+    only: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write index.html and one page per LA into `out`; returns the pages written.
+
+    `only` limits the LA pages to those area codes (the index still covers every LA).
+    """
+    known = {a.code for a in data.areas}
+    unknown = sorted(set(only or ()) - known)
+    if unknown:
+        raise CyplinkError(
+            f"no such area in publication.indicators: {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
     out.mkdir(parents=True, exist_ok=True)
     env = _environment()
     plan = _plan(data)
@@ -438,6 +456,8 @@ def build_report(data: ReportData, out: Path, *, inline_js: bool = True) -> list
     templates = ChartTemplates(data, plan)
     page = env.get_template("area.html.j2")
     for area in data.areas:
+        if only and area.code not in only:
+            continue
         html = page.render(**common, **_area_context(data, plan, area, templates), page=area.code)
         written.append(_write(out / area.slug, html))
     return written

@@ -1,23 +1,23 @@
 {#
     The LA and collection-year pairs the indicators are published for: every
     year within the project's range (vars first/last_collection_year) between
-    an LA's first and last 903 return.
+    an LA's first and last 903 return (years with header rows).
 #}
 with
 
-episodes as (
+returns as (
     select
         la_code,
-        source_collection_year
-    from {{ ref('episodes') }}
+        collection_year
+    from {{ ref('stg_ssda903__headers') }}
 ),
 
 la_return_range as (
     select
         la_code,
-        min(source_collection_year) as first_return_year,
-        max(source_collection_year) as last_return_year
-    from episodes
+        min(collection_year) as first_return_year,
+        max(collection_year) as last_return_year
+    from returns
     group by la_code
 ),
 

@@ -202,7 +202,10 @@ current_carer as (
         child_years.la_code,
         child_years.la_child_id,
         child_years.collection_year,
-        max(care_episodes.episode_start_date) as current_carer_start_date
+        coalesce(
+            max(case when care_episodes.reason_new_episode in ('S', 'P', 'B') then care_episodes.episode_start_date end),
+            min(care_episodes.episode_start_date)
+        ) as current_carer_start_date
     from child_years
     inner join care_episodes
         on
@@ -210,7 +213,6 @@ current_carer as (
             and child_years.la_child_id = care_episodes.la_child_id
             and child_years.period_number_31_march = care_episodes.period_number
             and child_years.year_end_date >= care_episodes.episode_start_date
-    where care_episodes.reason_new_episode in ('S', 'P', 'B')
     group by child_years.la_code, child_years.la_child_id, child_years.collection_year
 ),
 

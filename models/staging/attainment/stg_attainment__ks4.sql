@@ -47,15 +47,15 @@ ranked as (
 final as (
 
     select
-        coalesce(person_key.person_id, person_key_by_upn.person_id) as person_id,
         ranked.la_code,
         ranked.collection_year,
-        coalesce(ranked.academic_year, ranked.collection_year) as ks4_year,
         ranked.laestab,
-        case when ranked.attainment8_score between 0 and 90 then ranked.attainment8_score end as attainment8_score,
         cast(ranked.basics_grade4_english_maths as integer) as basics_grade4_english_maths,
         ranked.source_file,
-        ranked.source_row_number
+        ranked.source_row_number,
+        coalesce(person_key.person_id, person_key_by_upn.person_id) as person_id,
+        coalesce(ranked.academic_year, ranked.collection_year) as ks4_year,
+        case when ranked.attainment8_score between 0 and 90 then ranked.attainment8_score end as attainment8_score
     from ranked
     left join person_key
         on

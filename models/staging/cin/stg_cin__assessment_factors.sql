@@ -30,8 +30,9 @@ deduplicated as (
         assessments.person_id,
         assessments.assessment_start_date,
         row_number() over (
-            partition by factors.source_file, factors.child_seq, factors.cin_seq,
-            factors.assessment_seq, factors.factor_code
+            partition by
+                factors.source_file, factors.child_seq, factors.cin_seq,
+                factors.assessment_seq, factors.factor_code
             order by factors.source_row_number
         ) as factor_rank
     from factors

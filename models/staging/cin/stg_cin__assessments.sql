@@ -79,16 +79,16 @@ final as (
         ranked.assessment_start_date,
         ranked.assessment_review_date,
         ranked.assessment_authorised_date,
-        coalesce(factors_per_assessment.factors, []) as factors,
-        coalesce(list_has_any(factors_per_assessment.factors, ['4A']), false) as has_child_mental_health_factor,
-        coalesce(list_has_any(factors_per_assessment.factors, ['4B', '4C']), false)
-            as has_adult_mental_health_factor,
-        coalesce(list_has_any(factors_per_assessment.factors, ['15A']), false) as has_self_harm_factor,
         ranked.child_seq,
         ranked.cin_seq,
         ranked.assessment_seq,
         ranked.source_file,
-        ranked.source_row_number
+        ranked.source_row_number,
+        coalesce(factors_per_assessment.factors, []) as factors,
+        coalesce(list_has_any(factors_per_assessment.factors, ['4A']), false) as has_child_mental_health_factor,
+        coalesce(list_has_any(factors_per_assessment.factors, ['4B', '4C']), false)
+            as has_adult_mental_health_factor,
+        coalesce(list_has_any(factors_per_assessment.factors, ['15A']), false) as has_self_harm_factor
     from ranked
     left join person_key
         on

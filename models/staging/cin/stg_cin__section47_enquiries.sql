@@ -54,9 +54,9 @@ final as (
         ranked.s47_start_date,
         ranked.initial_cpc_target_date,
         ranked.initial_cpc_date,
-        ranked.icpc_not_required in ('1', 'TRUE') as is_icpc_not_required,
         ranked.source_file,
-        ranked.source_row_number
+        ranked.source_row_number,
+        ranked.icpc_not_required in ('1', 'TRUE') as is_icpc_not_required
     from ranked
     left join person_key
         on

@@ -40,6 +40,11 @@ final as (
         ranked.registration_start_date,
         ranked.registration_end_date,
         ranked.year_of_birth,
+        ranked.lsoa_code,
+        ranked.la_code_of_residence,
+        cast(ranked.extract_date as date) as extract_date,
+        ranked.source_file,
+        ranked.source_row_number,
         case
             when ranked.month_of_birth between 1 and 12
                 then make_date(cast(ranked.year_of_birth as integer), cast(ranked.month_of_birth as integer), 1)
@@ -48,12 +53,7 @@ final as (
             when upper(ranked.sex) in ('M', '1') then 'M'
             when upper(ranked.sex) in ('F', '2') then 'F'
             when ranked.sex is not null then 'U'
-        end as sex,
-        ranked.lsoa_code,
-        ranked.la_code_of_residence,
-        cast(ranked.extract_date as date) as extract_date,
-        ranked.source_file,
-        ranked.source_row_number
+        end as sex
     from ranked
     left join person_key
         on ranked.patient_id = person_key.source_record_id

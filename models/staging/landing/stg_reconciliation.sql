@@ -55,16 +55,16 @@ files as (
 base_counts as (
 
     {%- for landing_table, base_model, stg_model in staging_inventory() %}
-    select
-        landing_table,
-        source_file,
-        count(*) filter (where len(dq_errors) = 0) as rows_loaded,
-        count(*) filter (where len(dq_errors) > 0) as rows_quarantined_invalid
-    from {{ ref(base_model) }}
-    group by landing_table, source_file
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            landing_table,
+            source_file,
+            count(*) filter (where len(dq_errors) = 0) as rows_loaded,
+            count(*) filter (where len(dq_errors) > 0) as rows_quarantined_invalid
+        from {{ ref(base_model) }}
+        group by landing_table, source_file
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -72,15 +72,15 @@ base_counts as (
 staging_counts as (
 
     {%- for landing_table, base_model, stg_model in staging_inventory() %}
-    select
-        '{{ landing_table }}' as landing_table,
-        source_file,
-        count(*) as rows_in_staging
-    from {{ ref(stg_model) }}
-    group by source_file
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ landing_table }}' as landing_table,
+            source_file,
+            count(*) as rows_in_staging
+        from {{ ref(stg_model) }}
+        group by source_file
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -116,10 +116,10 @@ final as (
         file_status,
         rows_read,
         rows_loaded,
-        rows_quarantined_invalid + rows_quarantined_file as rows_quarantined,
         rows_quarantined_invalid,
         rows_quarantined_file,
         rows_in_staging,
+        rows_quarantined_invalid + rows_quarantined_file as rows_quarantined,
         rows_loaded - rows_in_staging as rows_deduplicated,
         rows_read - rows_loaded - rows_quarantined_invalid - rows_quarantined_file as rows_unaccounted,
         (

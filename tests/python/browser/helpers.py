@@ -37,7 +37,7 @@ CHROMIUM_FLAGS = (
     "--hide-scrollbars",
 )
 WINDOW = (1280, 900)
-MAX_SCREENSHOT_HEIGHT = 16_000
+MAX_SCREENSHOT_HEIGHT = 9_000
 
 
 def chromium_missing() -> str | None:
@@ -60,7 +60,11 @@ def chromium() -> Iterator[object]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="cyplink-chromium-")
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={WINDOW[0]},{WINDOW[1]}"):
+    for flag in (
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))

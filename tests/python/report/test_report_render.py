@@ -25,7 +25,9 @@ def _text(html: str) -> str:
 
 
 def _specs(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>', html, re.S)
+    found = re.search(
+        r'<script type="application/json" id="chart-specs">(.*?)</script>', html, re.S
+    )
     assert found
     return json.loads(found.group(1).replace("<\\/", "</"))
 
@@ -79,10 +81,9 @@ def test_suppressed_numbers_reach_no_page_chart_or_tooltip(report_dir: Path) -> 
 
 def test_the_suppressed_fact_says_so_in_words_and_symbol(report_dir: Path) -> None:
     html = (report_dir / f"{LEAK_ROW['area_code']}.html").read_text()
+    ident = LEAK_ROW["indicator_id"]
     fact = re.search(
-        rf'<article class="fact[^"]*" data-indicator="{LEAK_ROW["indicator_id"]}"[^>]*>(.*?)</article>',
-        html,
-        re.S,
+        rf'<article class="fact[^"]*" data-indicator="{ident}"[^>]*>(.*?)</article>', html, re.S
     )
     assert fact
     assert 'data-status="suppressed"' in fact.group(0)
