@@ -12,9 +12,10 @@ Decisions:
 - Then constraints: a person holds at most one valid NHS number and at most one
   permanent UPN, and no two of their records carry incompatible forenames (not
   equal, not variants, not a prefix or middle name of the other, not swapped with
-  the surname, Jaro-Winkler below 0.75, more than one edit apart). Twins share surname, address and date of
-  birth, and a record without names or numbers (an SUS or MHSDS record with a
-  missing NHS number, say) can score highly against both twins and bridge them.
+  the surname, Jaro-Winkler below 0.75, more than one edit apart). Twins share
+  surname, address and date of birth, and a record without names or numbers (an
+  SUS or MHSDS record with a missing NHS number, say) can score highly against
+  both twins and bridge them.
   Components that break a constraint (a small minority) are re-clustered by
   adding their edges strongest first (deterministic before probabilistic), and
   skipping any edge that would join two groups holding different NHS numbers,

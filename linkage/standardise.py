@@ -18,7 +18,8 @@ Decisions:
   Charlotte, `joseph` is also the anglicised `yusuf`). `forename1_groups` holds a
   forename's groups and the name itself; two forenames are variants when their
   groups meet. `forename1_canon`, the first name of the connected set of
-  variants, is used only for blocking. The model treats a variant match as weaker evidence than an exact one.
+  variants, is used only for blocking. The model treats a variant match as
+  weaker evidence than an exact one.
 - Date of birth: `YYYY-MM-DD` or `DD/MM/YYYY`; a blank dob is kept as null with
   reason `missing` (unreadable dobs are rejected with the file in `reader`).
 - Sex: `M`/`1`/`male` → M, `F`/`2`/`female` → F; `U`, `0`, `9` and blanks are
@@ -162,58 +163,86 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into name_variants values (?, ?, ?)", name_variant_rows())
 
 
-STANDARDISE_SQL = """
+STANDARDISE_SQL = f"""
 create or replace table std_rows as
 with source as (
     select * from raw_identifiers
+    where nullif(trim(source_record_id), '') is not null
 ),
-cleaned as (
+compacted as (
+    -- each raw value is cleaned once; validity is judged on the cleaned value
     select
         source_system,
         provider_code,
         trim(source_record_id) as source_record_id,
         source_file,
         file_row,
-        cyp_nhs(nhs_number) as nhs_number,
-        cyp_nhs_reason(nhs_number) as nhs_number_invalid_reason,
-        cyp_upn(upn) as upn,
-        cyp_upn_reason(upn) as upn_invalid_reason,
-        cyp_name(forename) as forenames,
-        cyp_name(surname) as surname,
+        cyp_nhs_clean(nhs_number) as nhs_clean,
+        cyp_upn_clean(upn) as upn_clean,
+        cyp_clean_name(forename) as forename_clean,
+        cyp_clean_name(surname) as surname_clean,
         cyp_date(dob) as dob,
-        case when nullif(trim(dob), '') is null then 'missing' end as dob_invalid_reason,
-        cyp_sex(sex) as sex,
-        cyp_sex_reason(sex) as sex_invalid_reason,
-        cyp_postcode(postcode) as postcode,
-        cyp_postcode_reason(postcode) as postcode_invalid_reason,
+        nullif(trim(dob), '') is null as dob_blank,
+        sex as sex_raw,
+        cyp_pc_compact(postcode) as pc_compact,
         cyp_date(record_date) as record_date,
-        case when nullif(trim(record_date), '') is not null and cyp_date(record_date) is null
-            then 'unreadable' end as record_date_invalid_reason
+        nullif(trim(record_date), '') is not null as record_date_given
     from source
-    where nullif(trim(source_record_id), '') is not null
+),
+cleaned as (
+    select
+        source_system,
+        provider_code,
+        source_record_id,
+        source_file,
+        file_row,
+        cyp_nhs_check_reason(nhs_clean) as nhs_number_invalid_reason,
+        cyp_upn_check_reason(upn_clean) as upn_invalid_reason,
+        nhs_clean,
+        upn_clean,
+        case when forename_clean not in ({_PLACEHOLDERS}) then forename_clean end as forenames,
+        case when surname_clean not in ({_PLACEHOLDERS}) then surname_clean end as surname,
+        dob,
+        case when dob_blank then 'missing' end as dob_invalid_reason,
+        cyp_sex(sex_raw) as sex,
+        cyp_sex_reason(sex_raw) as sex_invalid_reason,
+        case when cyp_pc_valid(pc_compact)
+            then left(pc_compact, length(pc_compact) - 3) || ' ' || right(pc_compact, 3)
+        end as postcode,
+        case when pc_compact is not null and not cyp_pc_valid(pc_compact)
+            then 'invalid_format' end as postcode_invalid_reason,
+        record_date,
+        case when record_date_given and record_date is null
+            then 'unreadable' end as record_date_invalid_reason
+    from compacted
+),
+named as (
+    select
+        * exclude (nhs_clean, upn_clean),
+        case when nhs_number_invalid_reason is null then nhs_clean end as nhs_number,
+        case when upn_invalid_reason is null then upn_clean end as upn,
+        split_part(forenames, ' ', 1) as forename1
+    from cleaned
 ),
 final as (
     select
-        cleaned.*,
-        split_part(cleaned.forenames, ' ', 1) as forename1,
-        coalesce(name_variants.block_key, split_part(cleaned.forenames, ' ', 1))
-            as forename1_canon,
-        case when cleaned.forenames is not null then list_distinct(list_append(
-            coalesce(name_variants.groups, []), split_part(cleaned.forenames, ' ', 1)))
+        named.*,
+        coalesce(name_variants.block_key, named.forename1) as forename1_canon,
+        case when named.forename1 is not null then list_distinct(list_append(
+            coalesce(name_variants.groups, []), named.forename1))
         end as forename1_groups,
-        string_split(cleaned.forenames, ' ') as forename_parts,
-        string_split(cleaned.surname, ' ') as surname_parts,
-        replace(cleaned.surname, ' ', '') as surname_compact,
-        strftime(cleaned.dob, '%Y%m%d') as dob_str,
-        year(cleaned.dob) as dob_year,
-        year(cleaned.record_date) as record_year,
-        split_part(cleaned.postcode, ' ', 1) as postcode_district,
-        split_part(cleaned.postcode, ' ', 1) || ' ' || left(split_part(cleaned.postcode, ' ', 2), 1)
+        string_split(named.forenames, ' ') as forename_parts,
+        string_split(named.surname, ' ') as surname_parts,
+        replace(named.surname, ' ', '') as surname_compact,
+        strftime(named.dob, '%Y%m%d') as dob_str,
+        year(named.dob) as dob_year,
+        year(named.record_date) as record_year,
+        split_part(named.postcode, ' ', 1) as postcode_district,
+        split_part(named.postcode, ' ', 1) || ' ' || left(split_part(named.postcode, ' ', 2), 1)
             as postcode_sector,
-        right(cleaned.upn, 1) not between '0' and '9' as upn_is_temporary
-    from cleaned
-    left join name_variants
-        on name_variants.variant = split_part(cleaned.forenames, ' ', 1)
+        right(named.upn, 1) not between '0' and '9' as upn_is_temporary
+    from named
+    left join name_variants on name_variants.variant = named.forename1
 )
 select * from final
 """

@@ -40,15 +40,21 @@ def machine() -> str:
         for line in meminfo.read_text().splitlines():
             if line.startswith("MemTotal:"):
                 mem_kb = int(line.split()[1])
-    return (f"{os.cpu_count()} CPUs (nproc), {mem_kb / 1024 / 1024:.1f} GB RAM, "
-            f"{platform.system()} {platform.machine()}, Python {platform.python_version()}")
+    return (
+        f"{os.cpu_count()} CPUs (nproc), {mem_kb / 1024 / 1024:.1f} GB RAM, "
+        f"{platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    )
 
 
 def run_one(scale: float, seed: int, out: Path) -> dict:
     """Generate at one scale in a child process; returns its measurements."""
     target = out / f"scale_{scale:g}"
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(scale), str(seed), str(target)],
-                          check=True, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(scale), str(seed), str(target)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     files = [p for p in (target / "landing").rglob("*") if p.is_file()]
     result["files"] = len(files)
@@ -59,16 +65,24 @@ def run_one(scale: float, seed: int, out: Path) -> dict:
 
 def markdown(results: list[dict], note: str = "") -> str:
     """The BENCHMARKS.md section for these results."""
-    lines = [SECTION, "", f"Measured {dt.date.today().isoformat()} on {machine()}.",
-             "Command: `.venv/bin/python -m synthetic.bench` (each scale in a fresh process; "
-             "peak memory = `ru_maxrss` of that process). Target at 1.0: under 5 minutes and "
-             "8 GB on 2 cores.", "",
-             "| scale | wall time (s) | peak memory (GB) | landing rows | files | landing size "
-             "(GB) | load average at end |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        SECTION,
+        "",
+        f"Measured {dt.date.today().isoformat()} on {machine()}.",
+        "Command: `.venv/bin/python -m synthetic.bench` (each scale in a fresh process; "
+        "peak memory = `ru_maxrss` of that process). Target at 1.0: under 5 minutes and "
+        "8 GB on 2 cores.",
+        "",
+        "| scale | wall time (s) | peak memory (GB) | landing rows | files | landing size "
+        "(GB) | load average at end |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         load = f"{r['load_avg']:.1f}" if r.get("load_avg") is not None else "n/a"
-        lines.append(f"| {r['scale']:g} | {r['seconds']:.0f} | {r['peak_gb']:.2f} | "
-                     f"{r['rows']:,} | {r['files']:,} | {r['landing_gb']:.2f} | {load} |")
+        lines.append(
+            f"| {r['scale']:g} | {r['seconds']:.0f} | {r['peak_gb']:.2f} | "
+            f"{r['rows']:,} | {r['files']:,} | {r['landing_gb']:.2f} | {load} |"
+        )
     if note:
         lines += ["", note]
     return "\n".join(lines) + "\n"
@@ -80,7 +94,7 @@ def write_section(path: Path, text: str) -> None:
     if SECTION in old:
         head, rest = old.split(SECTION, 1)
         nxt = rest.find("\n## ")
-        tail = rest[nxt + 1:] if nxt >= 0 else ""
+        tail = rest[nxt + 1 :] if nxt >= 0 else ""
         new = head + text + ("\n" + tail if tail else "")
     else:
         new = old.rstrip("\n") + "\n\n" + text
@@ -99,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for scale in args.scales:
         r = run_one(scale, args.seed, args.out)
-        print(f"scale {scale:g}: {r['seconds']:.0f} s, peak {r['peak_gb']:.2f} GB, "
-              f"{r['rows']:,} rows", flush=True)
+        print(
+            f"scale {scale:g}: {r['seconds']:.0f} s, peak {r['peak_gb']:.2f} GB, "
+            f"{r['rows']:,} rows",
+            flush=True,
+        )
         results.append(r)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     text = markdown(results)

@@ -17,7 +17,15 @@ import numpy as np
 import pandas as pd
 
 from synthetic.areas import AREAS, cla_target, stability_target
-from synthetic.calendar import NEVER, add_years, age_years, collection_year, day, year_end
+from synthetic.calendar import (
+    NEVER,
+    add_years,
+    age_years,
+    collection_year,
+    day,
+    year_end,
+    year_start,
+)
 from synthetic.params import Params
 from synthetic.population import GROUP_MIX, GROUPS, la_at, resident_mask
 from synthetic.rng import component_rng
@@ -177,6 +185,14 @@ def simulate_periods(persons: pd.DataFrame, p: Params) -> pd.DataFrame:
     idx = np.arange(n)
     la = la_at(persons, idx, np.minimum(cand["start"].to_numpy(), int(NEVER) - 1)).astype(np.int64)
     w = _selection_weights(persons, la, p)
+    # entries at older ages are less often valid (the child must still live here): reweight
+    # by band so that the age at entry of starters follows the target mix
+    band = cand["band"].to_numpy()
+    inside = cand["start"].to_numpy() <= LAST_DAY  # ignore entries cut off by the end of data
+    valid_rate = np.bincount(
+        band[inside], weights=cand["valid"].to_numpy()[inside], minlength=len(AGE_BANDS)
+    ) / np.maximum(np.bincount(band[inside], minlength=len(AGE_BANDS)), 1)
+    w = w / np.maximum(valid_rate[band], 1e-6) * valid_rate.mean()
     u = rng.random(n)
     # re-entry: a second period after a return home
     re = (rng.random(n) < p.reentry_share * 1.6) & np.isin(cand["exit"].to_numpy(), (2, 3))
@@ -387,7 +403,12 @@ def build_episodes(
         events_pid.append(pos[ok])
         events_day.append(t[ok])
         events_kind.append(np.full(ok.sum(), "P", dtype=object))
-        events_val.append(np.full(ok.sum(), "CREQB", dtype=object))
+        vals = (
+            extra_moves["reason"].to_numpy()
+            if "reason" in extra_moves
+            else np.full(len(extra_moves), "CREQB", dtype=object)
+        )
+        events_val.append(vals[ok].astype(object))
     ev = pd.DataFrame(
         {
             "row": np.concatenate(events_pid),
@@ -600,3 +621,78 @@ def short_break_episodes(sb: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
 def child_age_at(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Completed years (re-export for callers)."""
     return age_years(dob, when)
+
+
+def placements_in_year(episodes: pd.DataFrame, periods: pd.DataFrame, y: int) -> pd.DataFrame:
+    """Children looked after at 31 March of year `y` with their number of placements in the
+    year (the placement held on 1 April plus episodes starting in the year with RNE S, P, B,
+    T or U), their current episode start and period."""
+    ys, ye = year_start(y), year_end(y)
+    start = periods["start"].to_numpy()
+    end = periods["end"].to_numpy()
+    at31 = periods[(start <= ye) & (end > ye)][["period_id", "pid", "la"]]
+    e = episodes[episodes["period_id"].isin(at31["period_id"])]
+    d0 = e["decom"].to_numpy()
+    d1 = e["dec"].to_numpy()
+    held = (d0 < ys) & (d1 >= ys)
+    new = (d0 >= ys) & (d0 <= ye) & np.isin(e["rne"].to_numpy(), ["S", "P", "B", "T", "U"])
+    cnt = pd.Series(held.astype(int) + new.astype(int)).groupby(e["period_id"].to_numpy()).sum()
+    cur = e[(d0 <= ye) & (d1 > ye)].groupby("period_id")["decom"].max()
+    out = at31.assign(
+        n=cnt.reindex(at31["period_id"]).fillna(0).to_numpy(),
+        cur_start=cur.reindex(at31["period_id"]).fillna(ye).to_numpy(),
+    )
+    return out
+
+
+def calibration_moves(
+    episodes: pd.DataFrame, periods: pd.DataFrame, p: Params, seed_offset: int
+) -> pd.DataFrame:
+    """Extra placement moves so that each LA-year's share with 3+ placements meets its target.
+
+    Children looked after at 31 March with 2 placements so far in the year (then 1) get one
+    more move between their current placement's start and 31 March.
+    """
+    rng = component_rng(p.seed, f"care.calibration.{seed_offset}")
+    rows = []
+    for y in range(p.years[0], p.years[1] + 1):
+        ys, ye = year_start(y), year_end(y)
+        t = placements_in_year(episodes, periods, y)
+        for li, a in enumerate(AREAS):
+            g = t[t["la"].to_numpy() == li]
+            want = round(stability_target(a.code, "placements_3plus_pct", y) / 100 * len(g))
+            have = int((g["n"].to_numpy() >= 3).sum())
+            need = want - have
+            if need <= 0:
+                continue
+            lo = np.maximum(g["cur_start"].to_numpy(), ys) + 1
+            ok = lo < ye - 1
+            for k in (2, 1):
+                cands = g[ok & (g["n"].to_numpy() == k)]
+                if need <= 0 or len(cands) == 0:
+                    continue
+                take = rng.permutation(len(cands))[: need if k == 2 else need * 2]
+                c = cands.iloc[np.sort(take)]
+                lo_c = np.maximum(c["cur_start"].to_numpy(), ys) + 1
+                if k == 1:  # two moves needed: both in (lo, ye)
+                    span = np.maximum(ye - 1 - lo_c, 2)
+                    a1 = lo_c + (rng.random(len(c)) * span / 2).astype(np.int64)
+                    a2 = a1 + 1 + (rng.random(len(c)) * (ye - 1 - a1 - 1)).astype(np.int64)
+                    rows.append(
+                        pd.DataFrame(
+                            {
+                                "period_id": np.r_[c["period_id"], c["period_id"]],
+                                "day": np.r_[a1, a2],
+                            }
+                        )
+                    )
+                    need -= len(c)
+                else:
+                    day_ = lo_c + (rng.random(len(c)) * (ye - 1 - lo_c)).astype(np.int64)
+                    rows.append(pd.DataFrame({"period_id": c["period_id"].to_numpy(), "day": day_}))
+                    need -= len(c)
+    if not rows:
+        return pd.DataFrame({"period_id": [], "day": [], "reason": []})
+    out = pd.concat(rows, ignore_index=True)
+    out["reason"] = "CAL"
+    return out

@@ -132,9 +132,11 @@ def iter_census(
     dob = persons["dob"].to_numpy()
     sev = persons["mh_sev"].to_numpy()
     has_temp_all = pd.notna(pupils.temp_upn)
-    cand = np.flatnonzero((pupils.issue_day < NEVER)
-                          & (pupils.reception_year + 12 >= p.years[0] - 1)
-                          & (pupils.reception_year <= p.years[1]))
+    cand = np.flatnonzero(
+        (pupils.issue_day < NEVER)
+        & (pupils.reception_year + 12 >= p.years[0] - 1)
+        & (pupils.reception_year <= p.years[1])
+    )
     for year in range(p.years[0], p.years[1] + 1):
         for term in TERMS:
             cday = census_day(year, term)

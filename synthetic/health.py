@@ -15,6 +15,7 @@ import pandas as pd
 
 from synthetic import codes
 from synthetic.calendar import NEVER, add_years, day
+from synthetic.need import in_outcome_window
 from synthetic.params import Params
 from synthetic.population import la_at
 from synthetic.rng import component_rng
@@ -200,11 +201,17 @@ def gp_events(
     ev = ev[
         (ev["day"] >= w.lo[ev["pid"]]) & (ev["day"] < np.minimum(w.hi[ev["pid"]], LAST_DAY + 1))
     ]
-    return ev.sort_values(["pid", "day", "code"], ignore_index=True)
+    order = np.lexsort((ev["day"].to_numpy(), ev["pid"].to_numpy()))
+    return ev.iloc[order].reset_index(drop=True)
 
 
 def ecds_attendances(
-    persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params, self_harm: pd.DataFrame
+    persons: pd.DataFrame,
+    periods: pd.DataFrame,
+    w: Windows,
+    p: Params,
+    self_harm: pd.DataFrame,
+    need: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A&E attendances with SNOMED complaint, diagnosis, intent and discharge."""
     rng = component_rng(p.seed, "health.ecds")
@@ -221,6 +228,9 @@ def ecds_attendances(
     # background self-harm in teenagers with high severity
     teen_lo = np.maximum(w.lo, dob + 12 * 365)
     r2, d2 = poisson_in(rng, teen_lo, w.hi, 0.02 * np.exp(1.2 * sev))
+    if need is not None:
+        keep = ~in_outcome_window(need, r2, d2)
+        r2, d2 = r2[keep], d2[keep]
     kinds = np.concatenate(
         [
             np.zeros(len(pid), np.int8),
@@ -229,10 +239,11 @@ def ecds_attendances(
             np.full(len(self_harm), 2, np.int8),
         ]
     )
+    rq4 = np.r_[np.zeros(len(pid) + len(r) + len(r2), bool), np.ones(len(self_harm), bool)]
     pid = np.concatenate([pid, r, r2, self_harm["pid"].to_numpy()])
     dd = np.concatenate([dd, d, d2, self_harm["day"].to_numpy()])
     ok = (dd >= w.lo[pid]) & (dd < np.minimum(w.hi[pid], LAST_DAY + 1))
-    pid, dd, kinds = pid[ok], dd[ok], kinds[ok]
+    pid, dd, kinds, rq4 = pid[ok], dd[ok], kinds[ok], rq4[ok]
     n = len(pid)
     injury = (kinds == 1) | ((kinds == 0) & (rng.random(n) < 0.3))
     sh = kinds == 2
@@ -267,6 +278,7 @@ def ecds_attendances(
             "dept": np.where(rng.random(n) < 0.8, "01", "03"),
             "admitted": admitted,
             "self_harm": sh,
+            "rq4": rq4,
         }
     )
     return out.sort_values(["pid", "day", "secs"], ignore_index=True)
@@ -279,12 +291,21 @@ def apc_episodes(
     p: Params,
     ecds: pd.DataFrame,
     extra_emergency: pd.DataFrame,
+    need: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Admitted patient care: emergency (incl. admissions from A&E) and elective spells."""
     rng = component_rng(p.seed, "health.apc")
     pid_e, d_e = event_days(persons, periods, w, p, "emergency_apc", p.emergency_admissions)
     pid_l, d_l = event_days(persons, periods, w, p, "elective", p.elective_admissions)
     adm = ecds[ecds["admitted"]]
+    if need is not None:
+        # inside the RQ4 outcome window only RQ4 events lead to emergency admissions
+        keep = ~in_outcome_window(need, pid_e, d_e)
+        pid_e, d_e = pid_e[keep], d_e[keep]
+        adm = adm[
+            adm["rq4"].to_numpy()
+            | ~in_outcome_window(need, adm["pid"].to_numpy(), adm["day"].to_numpy())
+        ]
     pid = np.concatenate([pid_e, extra_emergency["pid"].to_numpy(), adm["pid"].to_numpy(), pid_l])
     dd = np.concatenate([d_e, extra_emergency["day"].to_numpy(), adm["day"].to_numpy(), d_l])
     emerg = np.concatenate(

@@ -174,9 +174,16 @@ def inject_errors(
     spaced = rng.random(n) < 0.2
     sp = nhs_rec[spaced].astype("U10")
     v = sp.view("U1").reshape(len(sp), 10)
-    spaced_str = np.char.add(np.char.add(np.char.add(np.char.add(
-        v[:, :3].copy().view("U3").ravel(), " "), v[:, 3:6].copy().view("U3").ravel()), " "),
-        v[:, 6:].copy().view("U4").ravel())
+    spaced_str = np.char.add(
+        np.char.add(
+            np.char.add(
+                np.char.add(v[:, :3].copy().view("U3").ravel(), " "),
+                v[:, 3:6].copy().view("U3").ravel(),
+            ),
+            " ",
+        ),
+        v[:, 6:].copy().view("U4").ravel(),
+    )
     nhs_rec = nhs_rec.copy()
     nhs_rec[spaced] = spaced_str.astype(object)
     nhs_rec = np.where(miss_nhs, None, nhs_rec)

@@ -90,3 +90,18 @@ def outcome_events(
             "period_id": need["period_id"].to_numpy()[rep],
         }
     )
+
+
+def in_outcome_window(
+    need: pd.DataFrame, pid: np.ndarray, when: np.ndarray, window_days: int = 730
+) -> np.ndarray:
+    """True where person `pid` is within the 24 months after (one of) their needs on `when`.
+
+    Background events of the RQ4 outcome kinds are removed inside this window, so that the
+    outcome counts there follow the RQ4 outcome model exactly (severity and early support).
+    """
+    if len(need) == 0 or len(pid) == 0:
+        return np.zeros(len(pid), bool)
+    first = need.groupby("pid")["need_day"].min()
+    nd = pd.Series(np.asarray(pid)).map(first).to_numpy(dtype=float)
+    return ~np.isnan(nd) & (when > nd) & (when <= nd + window_days)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from synthetic.areas import AREAS, oc2_target
 from synthetic.calendar import NEVER, add_years, year_end, year_start
-from synthetic.need import outcome_events
+from synthetic.need import in_outcome_window, outcome_events
 from synthetic.params import Params
 from synthetic.rng import component_rng
 
@@ -49,14 +49,25 @@ def oc2_table(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.Dat
     ys = oc2["year_start"].to_numpy().astype(np.int64)
     ye = _year_end_vec(yr)
     age_end = (ye - dob) / 365.25
-    oc2["health_assessment"] = (rng.random(n) < target("health_assessment_pct") / 100).astype(int)
-    oc2["immunisations"] = (rng.random(n) < target("immunisations_pct") / 100).astype(int)
-    oc2["teeth_check"] = (rng.random(n) < target("dental_pct") / 100).astype(int)
+    group = la.astype(np.int64) * 10_000 + yr.astype(np.int64)
+    everyone = np.ones(n, bool)
+    # exact shares per LA and year (calibration without binomial noise)
+    oc2["health_assessment"] = exact_share(
+        rng, group, target("health_assessment_pct") / 100, everyone
+    ).astype(int)
+    oc2["immunisations"] = exact_share(
+        rng, group, target("immunisations_pct") / 100, everyone
+    ).astype(int)
+    oc2["teeth_check"] = exact_share(rng, group, target("dental_pct") / 100, everyone).astype(int)
     oc2["health_check"] = np.where(age_end < 5, (rng.random(n) < 0.9).astype(int), -1)
     eligible = (add_years(dob, 4) <= ys) & (add_years(dob, 17) > ye)
-    received = eligible & (rng.random(n) < target("sdq_received_pct") / 100)
+    received = exact_share(rng, group, target("sdq_received_pct") / 100, eligible)
     sev = persons["mh_sev"].to_numpy()[pid]
-    score = np.round(target("sdq_mean") + 6.2 * (0.8 * sev + 0.6 * rng.standard_normal(n)))
+    raw = 6.2 * (0.8 * sev + 0.6 * rng.standard_normal(n))
+    # centre the raw scores of each LA-year on the published mean
+    mean_raw = pd.Series(raw[received]).groupby(group[received]).mean()
+    shift = pd.Series(group).map(mean_raw).fillna(0).to_numpy()
+    score = np.round(target("sdq_mean") + raw - shift)
     oc2["sdq_score"] = np.where(received, np.clip(score, 0, 40), -1).astype(int)
     reason = np.array(["SDQ2", "SDQ4", "SDQ5"], dtype=object)[rng.integers(0, 3, n)]
     oc2["sdq_reason"] = np.where(received, None, np.where(eligible, reason, "SDQ1"))
@@ -69,6 +80,27 @@ def oc2_table(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.Dat
     oc2["intervention_offered"] = np.where(ir == 0, (rng.random(n) < 0.7).astype(int), -1)
     oc2["la_code"] = codes[la]
     return oc2
+
+
+def exact_share(
+    rng: np.random.Generator, group: np.ndarray, p: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """Within each group, exactly round(p * count) of the rows in `mask` are True."""
+    n = len(group)
+    u = rng.random(n)
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return np.zeros(n, bool)
+    g = group[idx]
+    order = np.lexsort((u[idx], g))
+    gs = g[order]
+    starts = np.r_[0, np.flatnonzero(gs[1:] != gs[:-1]) + 1]
+    sizes = np.diff(np.r_[starts, len(gs)])
+    rank = np.arange(len(gs)) - np.repeat(starts, sizes)
+    want = np.round(np.asarray(p)[idx][order] * np.repeat(sizes, sizes))
+    out = np.zeros(n, bool)
+    out[idx[order]] = rank < want
+    return out
 
 
 def _year_end_vec(yr: np.ndarray) -> np.ndarray:
@@ -96,6 +128,8 @@ def missing_episodes(
     hi = np.minimum(periods["end"].to_numpy().astype(np.int64), year_end(2025) + 1)
     sev = persons["mh_sev"].to_numpy()[pid]
     r, d = poisson_in(rng, lo, hi, 0.5 * np.exp(0.4 * sev))
+    keep = ~in_outcome_window(need, pid[r], d)
+    r, d = r[keep], d[keep]
     extra = outcome_events(need, p, "missing")
     pos = np.searchsorted(periods["period_id"].to_numpy(), extra["period_id"].to_numpy())
     rows = np.concatenate([r, pos])
@@ -173,4 +207,8 @@ def plant_corrections(episodes: pd.DataFrame, p: Params) -> pd.DataFrame:
         frames.append(pd.DataFrame({"ep": np.flatnonzero(span), "year": y, "kind": "place"}))
     out = pd.concat(frames, ignore_index=True)
     out = out[episodes["ls"].to_numpy()[out["ep"].to_numpy()] != "V3"]
-    return out.reset_index(drop=True)
+    # at most one correction per period of care and return (a later one would be hidden)
+    out = out.assign(period_id=episodes["period_id"].to_numpy()[out["ep"].to_numpy()])
+    out = out.sort_values(["year", "period_id", "ep"], kind="stable")
+    out = out.drop_duplicates(["year", "period_id"]).sort_values(["year", "kind", "ep"])
+    return out.drop(columns="period_id").reset_index(drop=True)

@@ -18,6 +18,7 @@ from synthetic.io import write_csv
 from synthetic.params import Params
 
 Progress = Callable[[str], None]
+MARKER = ".cyplink_synthetic"  # written into landing and truth; allows safe replacement
 
 
 def _noop(_: str) -> None:
@@ -44,7 +45,18 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     periods = care.simulate_periods(persons, p)
     nd = need.simulate_need(persons, periods, p)
     moves = need.outcome_events(nd, p, "placement_move")
+    moves = moves.assign(reason="CREQB")
     episodes = care.build_episodes(persons, periods, p, moves)
+    # force each LA-year's 3+ placements share up to its target (a few rebuilds)
+    extra = []
+    for it in range(3):
+        cal = care.calibration_moves(episodes, periods, p, it)
+        if len(cal) == 0:
+            break
+        extra.append(cal)
+        allm = pd.concat([moves, *extra], ignore_index=True)
+        allm = allm.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
+        episodes = care.build_episodes(persons, periods, p, allm)
     sb = care.simulate_short_breaks(persons, periods, p)
     sb_eps = care.short_break_episodes(sb, p.seed)
     all_eps = pd.concat([episodes, sb_eps], ignore_index=True).sort_values(
@@ -95,10 +107,10 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     win = health.health_windows(persons, periods, p)
     w["gp_events"] = health.gp_events(persons, periods, win, p, nd, w["oc2"])
     sh = need.outcome_events(nd, p, "self_harm_ecds")
-    w["ecds"] = health.ecds_attendances(persons, periods, win, p, sh)
+    w["ecds"] = health.ecds_attendances(persons, periods, win, p, sh, nd)
     w["ecds"]["ec_ident"] = np.arange(1, len(w["ecds"]) + 1, dtype=np.int64) + 700000000000
     extra = need.outcome_events(nd, p, "emergency_apc")
-    w["apc"] = health.apc_episodes(persons, periods, win, p, w["ecds"], extra)
+    w["apc"] = health.apc_episodes(persons, periods, win, p, w["ecds"], extra, nd)
     w["op"] = health.op_appointments(persons, periods, win, p)
     progress("mental health")
     refs, contacts = mhsds.simulate_referrals(persons, periods, nd, win, p)
@@ -111,19 +123,17 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
         p,
     )
     r101, r102, r201 = mhsds.submissions(refs, contacts, p)
-    srv = pd.Series(
-        refs["org"].to_numpy()
-        + np.char.zfill(refs["ref_id"].to_numpy().astype(str), 9).astype(object),
-        index=refs["ref_id"].to_numpy(),
+    # ref_id is 0..n-1, so arrays indexed by ref_id serve as lookups
+    srv = refs["org"].to_numpy() + np.char.zfill(refs["ref_id"].to_numpy().astype(str), 9).astype(
+        object
     )
-    pers = pd.Series(refs["person_id"].to_numpy(), index=refs["ref_id"].to_numpy())
+    pers = refs["person_id"].to_numpy()
     r101 = r101.assign(
-        srv=srv.reindex(r101["ref_id"]).to_numpy(),
-        person_id=pers.reindex(r101["ref_id"]).to_numpy(),
+        srv=srv[r101["ref_id"].to_numpy()], person_id=pers[r101["ref_id"].to_numpy()]
     )
-    r102 = r102.assign(srv=srv.reindex(r102["ref_id"]).to_numpy())
+    r102 = r102.assign(srv=srv[r102["ref_id"].to_numpy()])
     r201 = r201.assign(
-        srv=srv.reindex(r201["ref_id"]).to_numpy(),
+        srv=srv[r201["ref_id"].to_numpy()],
         cc=np.char.add("CC", np.char.zfill(r201["contact_id"].to_numpy().astype(str), 10)).astype(
             object
         ),
@@ -270,8 +280,7 @@ def _generate(
     landing, truth = Path(landing), Path(truth)
     if clean:
         for folder in (landing, truth):
-            if folder.exists():
-                shutil.rmtree(folder)
+            _clear(folder)
     w = simulate(p, progress)
     yrs = range(years[0], years[1] + 1)
     counts: dict[str, int] = {}
@@ -289,4 +298,20 @@ def _generate(
     progress("write identifiers and truth")
     counts["identifiers"] = lw.write_identifiers(landing, w["identifiers"])
     write_truth(truth, w)
+    for folder in (landing, truth):
+        (folder / MARKER).write_text("written by cyplink synth; safe to replace\n")
     return counts
+
+
+def _clear(folder: Path) -> None:
+    """Remove a previous synthetic output; refuse to delete a folder we did not write."""
+    if not folder.exists():
+        return
+    if any(folder.iterdir()) and not (folder / MARKER).exists():
+        from cyplink.errors import CyplinkError
+
+        raise CyplinkError(
+            f"{folder} exists and was not written by cyplink synth; "
+            "choose an empty or new folder (nothing was deleted)"
+        )
+    shutil.rmtree(folder)

@@ -17,6 +17,20 @@ LA_CODES = np.array([a.code for a in AREAS], dtype=object)
 LAST_DAY = day(2025, 3, 31)
 
 
+def key_lookup(
+    pid: np.ndarray, ver: np.ndarray, values: np.ndarray, q_pid: np.ndarray, q_ver: np.ndarray
+) -> np.ndarray:
+    """Value for each (q_pid, q_ver) from unique (pid, ver) keys; None where absent."""
+    keys = np.asarray(pid, np.int64) * 8 + np.asarray(ver, np.int64)
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    q = np.asarray(q_pid, np.int64) * 8 + np.asarray(q_ver, np.int64)
+    pos = np.clip(np.searchsorted(sk, q), 0, max(len(sk) - 1, 0))
+    found = (sk[pos] == q) if len(sk) else np.zeros(len(q), bool)
+    out = np.asarray(values, dtype=object)[order][pos] if len(sk) else np.full(len(q), None)
+    return np.where(found, out, None)
+
+
 def unique_tokens(rng: np.random.Generator, n: int, digits: int) -> np.ndarray:
     """`n` distinct random integers with exactly `digits` digits."""
     lo, hi = 10 ** (digits - 1), 10**digits
@@ -121,13 +135,16 @@ def assign_health_ids(
             tok = unique_tokens(rng, len(allk), 10)
             allk["key"] = np.char.add("MHP", tok.astype(str)).astype(object)
         keys[source] = allk
-        lookup = allk.set_index(["pid", "ver"])["key"]
         for t in tabs:
             df = events[t]
             col = "sus_id" if source == "sus" else "person_id"
-            df[col] = lookup.reindex(
-                pd.MultiIndex.from_arrays([df["pid"].to_numpy(), df["ver"].to_numpy()])
-            ).to_numpy()
+            df[col] = key_lookup(
+                allk["pid"].to_numpy(),
+                allk["ver"].to_numpy(),
+                allk["key"].to_numpy(),
+                df["pid"].to_numpy(),
+                df["ver"].to_numpy(),
+            )
     return keys
 
 
@@ -183,19 +200,21 @@ def gp_registrations(
     ev_pid = gp_events["pid"].to_numpy()
     ev_day = gp_events["day"].to_numpy()
     ver = (ev_day >= adopted_day[ev_pid]).astype(np.int8)
-    lk = regs.drop_duplicates(["pid", "ver"]).set_index(["pid", "ver"])
-    main = lk["patient_id"].reindex(pd.MultiIndex.from_arrays([ev_pid, ver])).to_numpy()
-    d = lk.loc[lk.index.get_level_values(1) == 2]
-    dpid = pd.Series(d["patient_id"].to_numpy(), index=d.index.get_level_values(0))
-    dstart = pd.Series(d["start"].to_numpy(), index=d.index.get_level_values(0))
-    dp = dpid.reindex(ev_pid).to_numpy()
-    ds = dstart.reindex(ev_pid).to_numpy()
-    use_dup = (
-        pd.notna(dp)
-        & (ev_day >= np.nan_to_num(ds.astype(float), nan=9e18))
-        & (rng.random(len(ev_pid)) < 0.5)
-        & (ver == 0)
+    lk = regs.drop_duplicates(["pid", "ver"])
+    main = key_lookup(
+        lk["pid"].to_numpy(), lk["ver"].to_numpy(), lk["patient_id"].to_numpy(), ev_pid, ver
     )
+    d = lk[lk["ver"].to_numpy() == 2]
+    zeros = np.full(len(ev_pid), 2, np.int64)
+    dp = key_lookup(
+        d["pid"].to_numpy(), np.full(len(d), 2), d["patient_id"].to_numpy(), ev_pid, zeros
+    )
+    ds = key_lookup(
+        d["pid"].to_numpy(), np.full(len(d), 2), d["start"].to_numpy().astype(object), ev_pid, zeros
+    )
+    has_dup = pd.notna(dp)
+    ds_num = np.where(has_dup, ds, 0).astype(np.int64)
+    use_dup = has_dup & (ev_day >= ds_num) & (rng.random(len(ev_pid)) < 0.5) & (ver == 0)
     gp_events["patient_id"] = np.where(use_dup, dp, main)
     gp_events.dropna(subset=["patient_id"], inplace=True)
     return regs

@@ -200,12 +200,15 @@ def _template_trend(highlight: bool, band: bool) -> Spec:
     return _spec(chart)
 
 
-def trend_chart(rows: list[Record], meta: IndicatorMeta, highlight: bool) -> Spec:
+def trend_chart(rows: list[Record], meta: IndicatorMeta, highlight: bool) -> Spec | None:
     """Value over the years: the LA in colour with its 95% CI, the others in grey.
 
-    Without `highlight` (the whole-area page) every LA gets its own colour.
+    Without `highlight` (the whole-area page) every LA gets its own colour. None when
+    nothing is published.
     """
     data = _with_labels(_published(rows), meta)
+    if not data:
+        return None
     band = any(r["lower_ci"] is not None for r in data)
     return _fill(
         _template_trend(highlight, band),

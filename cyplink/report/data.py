@@ -246,13 +246,21 @@ def sanitise_by_status(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_report_data(warehouse: Path) -> ReportData:
-    """Read the publication models of a warehouse for the report."""
+def _connect(warehouse: Path) -> Any:
+    """Read-only, unless this process already holds the file open another way (dbt)."""
     import duckdb
 
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.ConnectionException:
+        return duckdb.connect(str(warehouse))
+
+
+def load_report_data(warehouse: Path) -> ReportData:
+    """Read the publication models of a warehouse for the report."""
     if not warehouse.is_file():
         raise CyplinkError(f"warehouse {warehouse} does not exist (run `cyplink run` first)")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with _connect(warehouse) as con:
         tables = _tables(con)
         if "publication.indicators" not in tables:
             raise CyplinkError(

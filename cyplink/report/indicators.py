@@ -38,6 +38,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "oc2_health_assessment_pct",
             "oc2_immunisations_pct",
             "oc2_dental_check_pct",
+            "oc2_sdq_received_pct",
             "oc2_sdq_mean",
         ),
     ),

@@ -50,6 +50,9 @@ TEMPLATES: dict[str, str] = {
     ),
     "oc2_immunisations_pct": "{value} of them ({num} of {den}) were up to date with immunisations.",
     "oc2_dental_check_pct": "{value} of them ({num} of {den}) had a dental check.",
+    "oc2_sdq_received_pct": (
+        "{value} of them ({num} of {den}) had a Strengths and Difficulties Questionnaire score."
+    ),
     "oc2_sdq_mean": (
         "Their mean Strengths and Difficulties Questionnaire score was {value} "
         "({den} children with a score; higher means more difficulties)."
@@ -139,7 +142,7 @@ def lead_sentence(row: Record | None, meta: IndicatorMeta, area: Area, period: i
         why = (
             "not applicable (<strong>z</strong>)"
             if status == "not applicable"
-            else "suppressed (<strong>c</strong>) because the count is too small to publish safely"
+            else "suppressed (<strong>c</strong>) to protect confidentiality"
             if status == "suppressed"
             else "not available (<strong>x</strong>)"
         )
@@ -173,6 +176,32 @@ def _overall(published: list[Record]) -> float | None:
     return None if math.isnan(target) else target
 
 
+def _others_only(published: list[Record], meta: IndicatorMeta, word: str) -> Markup:
+    """Context when the LA's own figure is not published: the other LAs' figures."""
+    if not published:
+        return Markup("")
+    low = min(published, key=lambda r: float(r["value"]))
+    high = max(published, key=lambda r: float(r["value"]))
+    target = _overall(published) if meta.kind in ("proportion", "rate") else None
+    text = Markup("Published for {} {}").format(len(published), word)
+    if target is not None:
+        text += Markup(" ({} for them together)").format(
+            format_number(target * meta.multiplier, meta)
+        )
+    if len(published) > 1:
+        text += Markup(": from {} in {} to {} in {}").format(
+            format_number(float(low["value"]), meta),
+            low["area_name"],
+            format_number(float(high["value"]), meta),
+            high["area_name"],
+        )
+    else:
+        text += Markup(": {} in {}").format(
+            format_number(float(low["value"]), meta), low["area_name"]
+        )
+    return text + Markup(".")
+
+
 def comparison_sentence(
     rows: list[Record], meta: IndicatorMeta, area: Area, areas: list[Area]
 ) -> Markup:
@@ -180,7 +209,9 @@ def comparison_sentence(
     published = _published(rows)
     word = area_word(areas)
     own = [r for r in published if r["area_code"] == area.code]
-    if not own or len(published) < 2:
+    if not own:
+        return _others_only(published, meta, word)
+    if len(published) < 2:
         return Markup("")
     ranked = sorted(published, key=lambda r: -float(r["value"]))
     rank = next(i for i, r in enumerate(ranked, start=1) if r["area_code"] == area.code)

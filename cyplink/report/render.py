@@ -248,7 +248,7 @@ class ChartTemplates:
     """Highlight chart specs built once per indicator, personalised per LA."""
 
     def __init__(self, data: ReportData, plan: PagePlan) -> None:
-        self.trend: dict[str, charts.Spec] = {}
+        self.trend: dict[str, charts.Spec | None] = {}
         self.compare: dict[str, charts.Spec | None] = {}
         self.pair: dict[str, charts.Spec | None] = {}
         for ident in plan.headline_ids:

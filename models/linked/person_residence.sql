@@ -175,11 +175,11 @@ final as (
         spell_number,
         la_code,
         valid_from,
-        lead(valid_from) over (partition by person_id order by spell_number) as valid_to,
-        spell_number = 1 as is_first_spell,
         last_observed_date,
         observation_count,
-        start_evidence_source
+        start_evidence_source,
+        lead(valid_from) over (partition by person_id order by spell_number) as valid_to,
+        spell_number = 1 as is_first_spell
     from spells
 )
 

@@ -86,8 +86,8 @@ episode_overlaps as (
         'episode_overlap' as check_id,
         count(*) filter (
             where
-                next_episode_start_date is not null
-                and (episode_end_date is null or episode_end_date > next_episode_start_date)
+            next_episode_start_date is not null
+            and (episode_end_date is null or episode_end_date > next_episode_start_date)
         ) as n_failing,
         count(*) as n_checked
     from episode_sequence
@@ -166,7 +166,8 @@ oc2_continuity as (
         oc2.la_code,
         oc2.collection_year,
         oc2.la_child_id,
-        exists (
+        oc2.sdq_score_recorded,
+        exists(
             select 1
             from periods
             where
@@ -174,8 +175,7 @@ oc2_continuity as (
                 and periods.la_child_id = oc2.la_child_id
                 and periods.period_start_date <= make_date(oc2.collection_year - 1, 3, 31)
                 and periods.period_end_date >= make_date(oc2.collection_year, 3, 31)
-        ) as is_continuously_looked_after,
-        oc2.sdq_score_recorded
+        ) as is_continuously_looked_after
     from oc2
 
 ),
@@ -245,13 +245,13 @@ dfe_validator as (
     group by la_code, collection_year, validator, rule_code
     {%- else %}
     -- `cyplink validate` has not run: no DfE validator results in this warehouse
-    select
-        cast(null as varchar) as la_code,
-        cast(null as integer) as collection_year,
-        cast(null as varchar) as check_id,
-        cast(null as bigint) as n_failing,
-        cast(null as bigint) as n_checked
-    where false
+        select
+            cast(null as varchar) as la_code,
+            cast(null as integer) as collection_year,
+            cast(null as varchar) as check_id,
+            cast(null as bigint) as n_failing,
+            cast(null as bigint) as n_checked
+        where false
     {%- endif %}
 
 ),
@@ -276,6 +276,8 @@ final as (
         la_code,
         collection_year,
         check_id,
+        n_failing,
+        n_checked,
         case
             when check_id = 'episode_overlap' then 'Episodes of one child overlap (next DECOM before DEC)'
             when check_id = 'dec_before_decom' then 'Episode ceased (DEC) before it commenced (DECOM)'
@@ -291,8 +293,6 @@ final as (
                 then 'staging / DfE validator'
             else 'DfE SSDA903 validation rules (modelled)'
         end as check_source,
-        n_failing,
-        n_checked,
         case when n_checked > 0 then round(100.0 * n_failing / n_checked, 2) end as pct_failing
     from all_checks
     where la_code is not null

@@ -39,7 +39,8 @@ final as (
         ranked.la_child_id,
         ranked.collection_year,
         ranked.previous_permanence,
-        {{ cyplink_decode('ssda903_codes', 'PREV_PERM', 'ranked.previous_permanence') }} as previous_permanence_description,
+        {{ cyplink_decode('ssda903_codes', 'PREV_PERM', 'ranked.previous_permanence') }}
+            as previous_permanence_description,
         ranked.la_of_previous_permanence,
         ranked.date_of_previous_permanence,
         cast(date_trunc('month', ranked.date_of_birth) as date) as birth_month,

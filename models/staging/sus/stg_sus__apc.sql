@@ -45,8 +45,8 @@ diagnoses as (
 
     -- ICD-10 with or without the dot, 3 or 4 characters: upper case, no dot, no filler
     select
-        episode_id,
-        source_file,
+        diagnosis.episode_id,
+        diagnosis.source_file,
         list(
             rtrim(left(regexp_replace(upper(diagnosis.code), '[^A-Z0-9]', '', 'g'), 4), 'X')
             order by diagnosis.position
@@ -57,13 +57,13 @@ diagnoses as (
             source_file,
             unnest([
                 {%- for i in range(1, 21) %}
-                {'position': {{ i }}, 'code': diag_{{ '%02d' % i }}}{{ ',' if not loop.last }}
+                    { 'position': {{ i }}, 'code': diag_{{ '%02d' % i }} }{{ ',' if not loop.last }}
                 {%- endfor %}
             ], recursive := true)
         from ranked
         where row_rank = 1
     ) as diagnosis
-    group by episode_id, source_file
+    group by diagnosis.episode_id, diagnosis.source_file
 
 ),
 

@@ -44,17 +44,17 @@ final as (
         ranked.diagnosis_01_snomed,
         ranked.diagnosis_02_snomed,
         ranked.diagnosis_03_snomed,
-        list_filter(
-            [ranked.diagnosis_01_snomed, ranked.diagnosis_02_snomed, ranked.diagnosis_03_snomed],
-            lambda code: code is not null
-        ) as diagnoses,
         ranked.injury_intent_snomed,
         ranked.discharge_destination_snomed,
         ranked.provider_code,
         ranked.age_at_attendance,
         ranked.financial_year,
         ranked.source_file,
-        ranked.source_row_number
+        ranked.source_row_number,
+        list_filter(
+            [ranked.diagnosis_01_snomed, ranked.diagnosis_02_snomed, ranked.diagnosis_03_snomed],
+            lambda code: code is not null
+        ) as diagnoses
     from ranked
     left join person_key
         on ranked.der_pseudo_nhs_number = person_key.source_record_id

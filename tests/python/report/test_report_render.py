@@ -151,3 +151,23 @@ def test_symbol_legend_and_offline_script(report_dir: Path) -> None:
     assert "<dt>c</dt>" in html and "<dt>z</dt>" in html
     assert not re.search(r'<script[^>]+src="https?:', html), "no script may come from the network"
     assert "window.vegaEmbed" in html  # the (stubbed) bundle is inlined
+
+
+def test_a_suppressed_la_still_gets_the_other_las_for_context(report_dir: Path) -> None:
+    html = (report_dir / f"{LEAK_ROW['area_code']}.html").read_text()
+    ident = LEAK_ROW["indicator_id"]
+    fact = re.search(
+        rf'data-indicator="{ident}" data-status="suppressed">(.*?)</article>', html, re.S
+    )
+    compare = _text(re.search(r'<p class="compare">(.*?)</p>', fact.group(1), re.S).group(1))
+    assert compare.startswith("Published for 7 boroughs")
+    assert "For all children in Brent it is" in compare
+
+
+def test_unknown_area_is_refused(sample_warehouse: Path, tmp_path: Path, stub_bundle: None) -> None:
+    from cyplink.errors import CyplinkError
+    from cyplink.report.data import load_report_data
+    from cyplink.report.render import build_report
+
+    with pytest.raises(CyplinkError, match="E09999999"):
+        build_report(load_report_data(sample_warehouse), tmp_path, only=["E09999999"])

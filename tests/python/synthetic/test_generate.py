@@ -279,3 +279,26 @@ def test_twins_share_birth_and_address_but_not_person(tiny_run: TinyRun) -> None
     gp = gp.merge(pm[pm.source_system == "gp"], on="source_record_id")
     same = gp.groupby(["dob", "surname", "postcode"])["true_person_id"].nunique()
     assert (same >= 2).any(), "expected at least one pair of twins (or same-family records)"
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    import synthetic
+    from cyplink.errors import CyplinkError
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "real_extract.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(CyplinkError, match="not written by cyplink synth"):
+        synthetic.generate(scale=TINY_SCALE, seed=1, landing=landing, truth=tmp_path / "truth")
+    assert (landing / "real_extract.csv").exists()
+
+
+def test_cli_help_lists_the_options() -> None:
+    from typer.testing import CliRunner
+
+    from cyplink.cli import app
+
+    result = CliRunner().invoke(app, ["synth", "--help"])
+    assert result.exit_code == 0
+    for option in ("--scale", "--seed", "--landing", "--truth", "--years"):
+        assert option in result.output
