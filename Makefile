@@ -73,8 +73,12 @@ docs: install  ## static dbt docs site (single HTML file) from the current wareh
 report: install  ## HTML report from the publication marts
 	$(CYPLINK) report --warehouse $(CYPLINK_WAREHOUSE) --out $(DATA)/report
 
-bench: install  ## benchmarks at scale 0.1 and 1.0 (figures go in BENCHMARKS.md)
-	$(BIN)/python -m cyplink.bench --out bench/out
+BENCH_OUT := bench/out
+bench: install  ## generation at scale 0.1 and 1.0, linkage at 1.0 vs plain Splink (record in BENCHMARKS.md)
+	$(BIN)/python -m synthetic.bench --scales 0.1 1.0 --out $(BENCH_OUT)/synthetic
+	$(BIN)/python -m linkage.bench --scale 1.0 \
+	  --landing $(BENCH_OUT)/synthetic/scale_1/landing --truth $(BENCH_OUT)/synthetic/scale_1/truth \
+	  --workdir $(BENCH_OUT)/linkage
 
 clean:  ## remove generated data and dbt output (keeps .venv)
 	rm -rf $(DATA) target logs bench/out test-artifacts

@@ -12,7 +12,7 @@ Decisions:
 - Then constraints: a person holds at most one valid NHS number and at most one
   permanent UPN, and no two of their records carry incompatible forenames (not
   equal, not variants, not a prefix or middle name of the other, not swapped with
-  the surname, Jaro-Winkler below 0.75, more than one edit apart). Twins share
+  the surname, Jaro-Winkler below 0.6, more than one edit apart). Twins share
   surname, address and date of birth, and a record without names or numbers (an
   SUS or MHSDS record with a missing NHS number, say) can score highly against
   both twins and bridge them.
@@ -86,7 +86,7 @@ select * from final
 
 FORENAMES_COMPATIBLE_SQL = """(
     l.forename1 = r.forename1 or list_has_any(l.forename1_groups, r.forename1_groups)
-    or jaro_winkler_similarity(l.forename1, r.forename1) >= 0.75
+    or jaro_winkler_similarity(l.forename1, r.forename1) >= {jw}
     or damerau_levenshtein(l.forename1, r.forename1) <= 1
     or starts_with(l.forename1, r.forename1) or starts_with(r.forename1, l.forename1)
     or list_contains(r.forename_parts, l.forename1) or list_contains(l.forename_parts, r.forename1)
@@ -94,7 +94,7 @@ FORENAMES_COMPATIBLE_SQL = """(
     or l.forename1 = r.surname_compact or r.forename1 = l.surname_compact
 )"""
 
-INCOMPATIBLE_SQL = f"""
+INCOMPATIBLE_SQL_TEMPLATE = """
 create or replace table incompatible_keys as
 with named as (
     select components.comp, link_rows.*
@@ -103,7 +103,7 @@ with named as (
 ),
 row_pairs as (
     select l.comp, l.key_id as key_a, r.key_id as key_b,
-        {FORENAMES_COMPATIBLE_SQL} as compatible
+        {compatible} as compatible
     from named as l
     inner join named as r on l.comp = r.comp and l.key_id < r.key_id
 )
@@ -200,7 +200,15 @@ def _resolve_conflicts(
     return {int(k): groups.find(int(k)) for k in ids.key_id}, rejected
 
 
-def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> ClusterStats:
+FORENAME_JW_COMPATIBLE = 0.6
+"""Forenames at least this Jaro-Winkler-similar are compatible (a typo of one name)."""
+
+
+def cluster(
+    con: duckdb.DuckDBPyConnection,
+    threshold: float,
+    forename_jw: float | None = FORENAME_JW_COMPATIBLE,
+) -> ClusterStats:
     """Build `clusters(key_id, cluster_id)` and `key_links(key_id, match_probability,
     link_method)` from `link_rows`, `scored_pairs` and `record_keys`."""
     stats = ClusterStats()
@@ -219,7 +227,10 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> ClusterStats:
     con.execute("create or replace table components as select * from _components")
     con.unregister("_components")
 
-    con.execute(INCOMPATIBLE_SQL)
+    compatible = (
+        FORENAMES_COMPATIBLE_SQL.format(jw=forename_jw) if forename_jw is not None else "true"
+    )
+    con.execute(INCOMPATIBLE_SQL_TEMPLATE.format(compatible=compatible))
     con.execute(
         """
         create or replace table conflict_keys as

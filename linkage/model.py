@@ -37,24 +37,30 @@ _ROW_COLUMNS = ", ".join(
     if col not in ("unique_id", "key_id", "source_system")
 )
 
-PREPARE_SQL = f"""
+OVERSHARED_SQL = f"""
 create or replace table overshared as
-select 'nhs_number' as identifier, nhs_number as value from (
-    select nhs_number, count(distinct (source_system, provider_code, source_record_id)) as n
-    from std_rows where nhs_number is not null group by nhs_number
-) where n > {MAX_KEYS_PER_IDENTIFIER}
+with keyed as (
+    select nhs_number, upn, source_system || chr(31) || provider_code || chr(31)
+        || source_record_id as record_key
+    from std_rows
+)
+select 'nhs_number' as identifier, nhs_number as value
+from keyed where nhs_number is not null
+group by nhs_number having count(distinct record_key) > {MAX_KEYS_PER_IDENTIFIER}
 union all
-select 'upn', upn from (
-    select upn, count(distinct (source_system, provider_code, source_record_id)) as n
-    from std_rows where upn is not null group by upn
-) where n > {MAX_KEYS_PER_IDENTIFIER};
+select 'upn', upn
+from keyed where upn is not null
+group by upn having count(distinct record_key) > {MAX_KEYS_PER_IDENTIFIER}
+"""
 
+NULL_OVERSHARED_SQL = """
 update std_rows set nhs_number = null, nhs_number_invalid_reason = 'shared_by_many_records'
 where nhs_number in (select value from overshared where identifier = 'nhs_number');
-
 update std_rows set upn = null, upn_invalid_reason = 'shared_by_many_records'
 where upn in (select value from overshared where identifier = 'upn');
+"""
 
+PREPARE_SQL = f"""
 create or replace table record_keys as
 select
     row_number() over (order by source_system, provider_code, source_record_id)::bigint
@@ -64,8 +70,8 @@ select
     source_record_id,
     min(record_date) as first_record_date,
     max(record_date) as last_record_date,
-    mode(dob) as dob,
-    mode(sex) as sex,
+    arg_max(dob, coalesce(record_date, date '0001-01-01')) as dob,
+    arg_max(sex, coalesce(record_date, date '0001-01-01')) as sex,
     count(*) as n_rows
 from std_rows
 group by source_system, provider_code, source_record_id;
@@ -83,17 +89,16 @@ with distinct_rows as (
         and record_keys.source_record_id = std_rows.source_record_id
 )
 select
-    row_number() over (
-        order by key_id, dob_str, forename1, surname_compact, postcode, nhs_number, upn, sex,
-            forename_parts::varchar, surname_parts::varchar
-    )::bigint as unique_id,
+    row_number() over (order by key_id, hash(distinct_rows))::bigint as unique_id,
     *
 from distinct_rows;
 """
 
-
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Build `record_keys` and `link_rows` from `std_rows`."""
+    """Null over-shared identifiers, then build `record_keys` and `link_rows`."""
+    con.execute(OVERSHARED_SQL)
+    if con.execute("select count(*) from overshared").fetchall()[0][0]:
+        con.execute(NULL_OVERSHARED_SQL)
     con.execute(PREPARE_SQL)
 
 

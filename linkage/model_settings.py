@@ -44,7 +44,7 @@ from typing import Any
 class LinkageParameters:
     """Run parameters; their hash keys the run log."""
 
-    link_threshold_probability: float = 0.99
+    link_threshold_probability: float = 0.5
     """Pairs at or above this probability become links (before conflict checks)."""
     predict_floor_match_weight: float = -5.0
     """Scored pairs below this weight are dropped straight away (they never link)."""

@@ -26,8 +26,10 @@ scale, seed, out = float(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
 t = time.perf_counter()
 counts = synthetic.generate(scale=scale, seed=seed, landing=out / "landing", truth=out / "truth")
 seconds = time.perf_counter() - t
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak_kb = usage.ru_maxrss
 print(json.dumps({"scale": scale, "seconds": seconds, "peak_gb": peak_kb / 1024 / 1024,
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime,
                   "rows": sum(counts.values()), "counts": counts}))
 """
 

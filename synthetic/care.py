@@ -304,7 +304,11 @@ def move_rates(p: Params) -> tuple[np.ndarray, np.ndarray]:
     first = np.array(
         [
             p.move_rate_first_year
-            * (stability_target(a.code, "placements_3plus_pct", 2025) / england3) ** 0.9
+            * (
+                min(stability_target(a.code, "placements_3plus_pct", y) for y in (2024, 2025))
+                / england3
+            )
+            ** 0.9
             for a in AREAS
         ]
     )
@@ -323,7 +327,11 @@ def move_rates(p: Params) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_episodes(
-    persons: pd.DataFrame, periods: pd.DataFrame, p: Params, extra_moves: pd.DataFrame | None = None
+    persons: pd.DataFrame,
+    periods: pd.DataFrame,
+    p: Params,
+    extra_moves: pd.DataFrame | None = None,
+    later_scale: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Split each period into chained episodes with legal statuses and placements.
 
@@ -377,6 +385,8 @@ def build_episodes(
     add(ok_adopt, t_place, "A", np.where(rng.random(n) < 0.8, "A6", "A5"))
     # placement moves: Poisson, higher in the first year
     r1, r2 = move_rates(p)
+    if later_scale is not None:
+        r2 = r2 * later_scale
     lam1 = r1[la] * np.minimum(dur, 365) / 365.25
     lam2 = r2[la] * np.maximum(dur - 365, 0) / 365.25
     stop = np.where(ok_adopt, t_place - 1, end)
@@ -696,3 +706,33 @@ def calibration_moves(
     out = pd.concat(rows, ignore_index=True)
     out["reason"] = "CAL"
     return out
+
+
+def same_placement_share(
+    episodes: pd.DataFrame, periods: pd.DataFrame, persons: pd.DataFrame, years: tuple[int, ...]
+) -> np.ndarray:
+    """Per borough, the pooled share (over `years`) of long-term looked-after children under 16
+    in the same placement for 2+ years or placed for adoption (the DfE stability measure)."""
+    num = np.zeros(len(AREAS))
+    den = np.zeros(len(AREAS))
+    dob = persons["dob"].to_numpy()
+    for y in years:
+        ye = year_end(y)
+        start = periods["start"].to_numpy()
+        lt = (
+            (start <= ye - 913)
+            & (periods["end"].to_numpy() > ye)
+            & (add_years(dob[periods["pid"].to_numpy()], 16) > ye)
+        )
+        ids = periods["period_id"].to_numpy()[lt]
+        e = episodes[episodes["period_id"].isin(ids)]
+        d0 = e["decom"].to_numpy()
+        carer = e[np.isin(e["rne"].to_numpy(), ["S", "P", "B"]) & (d0 <= ye)]
+        pstart = carer.groupby("period_id")["decom"].max()
+        cur = e[(d0 <= ye) & (e["dec"].to_numpy() > ye)].drop_duplicates("period_id")
+        ok = (pstart.reindex(cur["period_id"]).to_numpy() <= ye - 730) | cur["place"].isin(
+            ["A3", "A4", "A5", "A6"]
+        ).to_numpy()
+        num += np.bincount(cur["la"].to_numpy()[ok], minlength=len(AREAS))
+        den += np.bincount(periods["la"].to_numpy()[lt], minlength=len(AREAS))
+    return num / np.maximum(den, 1)

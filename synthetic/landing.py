@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from synthetic.areas import AREAS
 from synthetic.calendar import NEVER, add_years, fmt, fmt_datetime, year_end, year_start
@@ -360,21 +362,42 @@ def _other_903_tables(
 
 
 # ------------------------------------------------------------------------------ CIN XML
-def _el(name: str, values: np.ndarray, valid: np.ndarray | None = None) -> pd.Series:
-    v = pd.Series(np.asarray(values, dtype=object))
-    s = "<" + name + ">" + v.astype(str) + "</" + name + ">"
-    ok = v.notna().to_numpy() if valid is None else (np.asarray(valid) & v.notna().to_numpy())
-    return s.where(ok, "")
+def _arr(values: object) -> pa.Array:
+    """A string array (nulls kept) from numpy / pandas / arrow values."""
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iub":
+        arr = arr.astype(str)
+    return pa.array(arr.astype(object), type=pa.string(), from_pandas=True)
 
 
-def _date_el(name: str, days: np.ndarray, upto: int) -> pd.Series:
+def _el(name: str, values: object, valid: np.ndarray | None = None) -> pa.Array:
+    """`<name>value</name>` per row, or "" where the value is null or not `valid`."""
+    a = _arr(values)
+    if valid is not None:
+        a = pc.if_else(pa.array(np.asarray(valid, bool)), a, pa.scalar(None, pa.string()))
+    out = pc.binary_join_element_wise(f"<{name}>", a, f"</{name}>", "", null_handling="emit_null")
+    return pc.fill_null(out, "")
+
+
+def _date_el(name: str, days: object, upto: int) -> pa.Array:
     d = np.asarray(days, np.int64)
     ok = d <= upto
-    return _el(name, fmt(np.where(ok, d, NEVER)).to_numpy(zero_copy_only=False), ok)
+    return _el(name, fmt(np.where(ok, d, NEVER)), ok)
+
+
+def _cat(*parts: object) -> pa.Array:
+    """Element-wise concatenation of string arrays and scalars."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _when(cond: np.ndarray, x: pa.Array) -> pa.Array:
+    return pc.if_else(pa.array(np.asarray(cond, bool)), x, "")
 
 
 def write_cin(root: Path, w: dict, years: range) -> int:
-    """One CIN census XML per LA and year."""
+    """One CIN census XML per LA and year (elements built with Arrow string kernels)."""
     persons = w["persons"]
     cin = w["cin"]
     ids = w["csc_ids"]
@@ -383,145 +406,133 @@ def write_cin(root: Path, w: dict, years: range) -> int:
     for y in years:
         ys, ye = year_start(y), year_end(y)
         c = cin[(cin["ref"] <= ye) & (cin["close"] >= ys)]
-        c = c.merge(ids, on=["pid", "la"], how="inner").sort_values(["la", "child", "ref"])
-        c = c.reset_index(drop=True)
+        c = c.merge(ids, on=["pid", "la"], how="inner")
+        c = c.iloc[
+            np.lexsort(
+                (c["ref"].to_numpy(), c["child"].to_numpy().astype(np.int64), c["la"].to_numpy())
+            )
+        ].reset_index(drop=True)
         n = len(c)
         fac = _factors_xml(c)
-        asm_ok = c["asmt_start"].to_numpy() <= ye
-        assess = pd.Series(
-            np.where(
-                asm_ok,
-                "<Assessments>"
-                + _date_el("AssessmentActualStartDate", c["asmt_start"], ye)
-                + _date_el("AssessmentAuthorisationDate", c["asmt_auth"], ye)
-                + np.where(
+        assess = _when(
+            c["asmt_start"].to_numpy() <= ye,
+            _cat(
+                "<Assessments>",
+                _date_el("AssessmentActualStartDate", c["asmt_start"], ye),
+                _date_el("AssessmentAuthorisationDate", c["asmt_auth"], ye),
+                _when(
                     c["asmt_auth"].to_numpy() <= ye,
-                    "<FactorsIdentifiedAtAssessment>" + fac + "</FactorsIdentifiedAtAssessment>",
-                    "",
-                )
-                + "</Assessments>",
-                "",
-            )
+                    _cat(
+                        "<FactorsIdentifiedAtAssessment>", fac, "</FactorsIdentifiedAtAssessment>"
+                    ),
+                ),
+                "</Assessments>",
+            ),
         )
-        plan_ok = c["plan_start"].to_numpy() <= ye
-        plan = pd.Series(
-            np.where(
-                plan_ok,
-                "<CINPlanDates>"
-                + _date_el("CINPlanStartDate", c["plan_start"], ye)
-                + _date_el("CINPlanEndDate", c["plan_end"], ye)
-                + "</CINPlanDates>",
-                "",
-            )
+        plan = _when(
+            c["plan_start"].to_numpy() <= ye,
+            _cat(
+                "<CINPlanDates>",
+                _date_el("CINPlanStartDate", c["plan_start"], ye),
+                _date_el("CINPlanEndDate", c["plan_end"], ye),
+                "</CINPlanDates>",
+            ),
         )
-        s47_ok = c["s47_day"].to_numpy() <= ye
-        s47 = pd.Series(
-            np.where(
-                s47_ok,
-                "<Section47>"
-                + _date_el("S47ActualStartDate", c["s47_day"], ye)
-                + _date_el("InitialCPCtarget", c["s47_day"].to_numpy() + 15, ye)
-                + _date_el("DateOfInitialCPC", c["icpc_day"], ye)
-                + _el("ICPCnotRequired", np.where(c["icpc_day"].to_numpy() < int(NEVER), "0", "1"))
-                + "</Section47>",
-                "",
-            )
+        s47 = _when(
+            c["s47_day"].to_numpy() <= ye,
+            _cat(
+                "<Section47>",
+                _date_el("S47ActualStartDate", c["s47_day"], ye),
+                _date_el("InitialCPCtarget", c["s47_day"].to_numpy() + 15, ye),
+                _date_el("DateOfInitialCPC", c["icpc_day"], ye),
+                _el("ICPCnotRequired", np.where(c["icpc_day"].to_numpy() < int(NEVER), "0", "1")),
+                "</Section47>",
+            ),
         )
-        cpp_ok = c["cpp_start"].to_numpy() <= ye
-        cpp = pd.Series(
-            np.where(
-                cpp_ok,
-                "<ChildProtectionPlans>"
-                + _date_el("CPPstartDate", c["cpp_start"], ye)
-                + _date_el("CPPendDate", c["cpp_end"], ye)
-                + _el("InitialCategoryOfAbuse", c["cpp_cat"])
-                + _el("LatestCategoryOfAbuse", c["cpp_cat_latest"])
-                + _el("NumberOfPreviousCPP", np.zeros(n, int))
-                + "</ChildProtectionPlans>",
-                "",
-            )
+        cpp = _when(
+            c["cpp_start"].to_numpy() <= ye,
+            _cat(
+                "<ChildProtectionPlans>",
+                _date_el("CPPstartDate", c["cpp_start"], ye),
+                _date_el("CPPendDate", c["cpp_end"], ye),
+                _el("InitialCategoryOfAbuse", c["cpp_cat"]),
+                _el("LatestCategoryOfAbuse", c["cpp_cat_latest"]),
+                _el("NumberOfPreviousCPP", np.zeros(n, int)),
+                "</ChildProtectionPlans>",
+            ),
         )
-        details = (
-            "<CINdetails>"
-            + _date_el("CINreferralDate", c["ref"], ye)
-            + _el("ReferralSource", c["source"])
-            + _el("PrimaryNeedCode", c["need"])
-            + _date_el("CINclosureDate", c["close"], ye)
-            + _el("ReasonForClosure", c["close_reason"], c["close"].to_numpy() <= ye)
-            + _date_el("DateOfInitialCPC", c["icpc_day"], ye)
-            + _el("ReferralNFA", np.where(c["nfa"].to_numpy(), "1", "0"))
-            + assess
-            + plan
-            + s47
-            + cpp
-            + "</CINdetails>"
+        details = _cat(
+            "<CINdetails>",
+            _date_el("CINreferralDate", c["ref"], ye),
+            _el("ReferralSource", c["source"]),
+            _el("PrimaryNeedCode", c["need"]),
+            _date_el("CINclosureDate", c["close"], ye),
+            _el("ReasonForClosure", c["close_reason"], c["close"].to_numpy() <= ye),
+            _date_el("DateOfInitialCPC", c["icpc_day"], ye),
+            _el("ReferralNFA", np.where(c["nfa"].to_numpy(), "1", "0")),
+            assess,
+            plan,
+            s47,
+            cpp,
+            "</CINdetails>",
         )
-        c = c.assign(details=details.to_numpy())
-        kids = c.drop_duplicates(["la", "child"])[["la", "child", "pid"]]
+        first = (
+            np.r_[
+                True,
+                (c["la"].to_numpy()[1:] != c["la"].to_numpy()[:-1])
+                | (c["child"].to_numpy()[1:] != c["child"].to_numpy()[:-1]),
+            ]
+            if n
+            else np.zeros(0, bool)
+        )
+        kids = c[first][["la", "child", "pid"]]
         kp = kids["pid"].to_numpy()
         dob = persons["dob"].to_numpy()[kp]
         male = persons["male"].to_numpy()[kp]
         upn = pupils.upn[kp]
-        has_upn = (pupils.issue_day[kp] <= ye) & pd.Series(upn).notna().to_numpy()
+        has_upn = (pupils.issue_day[kp] <= ye) & pd.notna(upn)
         age = (ye - dob) / 365.25
         unknown = np.where(age < 5, "UN1", "UN3")
         former = pupils.temp_upn[kp]
         death = persons["death"].to_numpy()[kp]
         both = kids["la"].to_numpy() % 2 == 0
         if y <= 2024:
-            sex = _el("GenderCurrent", np.where(male, "1", "2")) + _el(
-                "Sex", np.where(male, "M", "F"), both
+            sex = _cat(
+                _el("GenderCurrent", np.where(male, "1", "2")),
+                _el("Sex", np.where(male, "M", "F"), both),
             )
         else:
             sex = _el("Sex", np.where(male, "M", "F"))
-        head = (
-            "<Child><ChildIdentifiers>"
-            + _el("LAchildID", kids["child"])
-            + _el("UPN", upn, has_upn)
-            + _el("FormerUPN", former, has_upn & pd.Series(former).notna().to_numpy())
-            + _el("UPNunknown", unknown, ~has_upn)
-            + _el("PersonBirthDate", fmt(dob).to_numpy(zero_copy_only=False))
-            + sex
-            + _date_el("PersonDeathDate", death, ye)
-            + "</ChildIdentifiers><ChildCharacteristics>"
-            + _el("Ethnicity", persons["ethnic"].to_numpy()[kp])
-            + "<Disabilities><Disability>NONE</Disability></Disabilities>"
-            + "</ChildCharacteristics>"
+        head = _cat(
+            "<Child><ChildIdentifiers>",
+            _el("LAchildID", kids["child"].to_numpy()),
+            _el("UPN", upn, has_upn),
+            _el("FormerUPN", former, has_upn & pd.notna(former)),
+            _el("UPNunknown", unknown, ~has_upn),
+            _el("PersonBirthDate", fmt(dob)),
+            sex,
+            _date_el("PersonDeathDate", death, ye),
+            "</ChildIdentifiers><ChildCharacteristics>",
+            _el("Ethnicity", persons["ethnic"].to_numpy()[kp]),
+            "<Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>",
         )
-        frag = pd.concat(
-            [
-                pd.DataFrame(
-                    {
-                        "la": kids["la"].to_numpy(),
-                        "child": kids["child"].to_numpy(),
-                        "o": 0,
-                        "r": 0,
-                        "text": head.to_numpy(),
-                    }
-                ),
-                pd.DataFrame(
-                    {
-                        "la": c["la"].to_numpy(),
-                        "child": c["child"].to_numpy(),
-                        "o": 1,
-                        "r": c["ref"].to_numpy(),
-                        "text": c["details"].to_numpy(),
-                    }
-                ),
-                pd.DataFrame(
-                    {
-                        "la": kids["la"].to_numpy(),
-                        "child": kids["child"].to_numpy(),
-                        "o": 2,
-                        "r": 0,
-                        "text": "</Child>",
-                    }
-                ),
-            ]
-        ).sort_values(["la", "child", "o", "r"], kind="stable")
+        # document order: child head, its CIN details (already sorted), closing tag
+        child_no = np.cumsum(first) - 1
+        k = len(kids)
+        order_key = np.r_[
+            np.arange(k) * 3.0,
+            child_no * 3.0 + 1 + np.arange(n) / max(n, 1),
+            np.arange(k) * 3.0 + 2,
+        ]
+        texts = pa.concat_arrays([head, details, pa.array(["</Child>"] * k, pa.string())])
+        la_all = np.r_[kids["la"].to_numpy(), c["la"].to_numpy(), kids["la"].to_numpy()]
+        order = np.argsort(order_key, kind="stable")
+        texts = texts.take(pa.array(order))
+        la_sorted = la_all[order]
         for li in range(len(AREAS)):
-            part = frag[frag["la"] == li]["text"].to_numpy()
             area = AREAS[li]
+            sel = np.flatnonzero(la_sorted == li)
+            part = texts.take(pa.array(sel)).to_pylist() if len(sel) else []
             header = (
                 '<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails>'
                 f"<Collection>CIN</Collection><Year>{y}</Year>"
@@ -531,22 +542,23 @@ def write_cin(root: Path, w: dict, years: range) -> int:
                 f"<SerialNo>1</SerialNo><DateTime>{y}-05-01T09:00:00</DateTime></Source>"
                 "</Header><Children>\n"
             )
-            body = "\n".join(part.tolist())
             path = root / "cin_census" / area.code / str(y) / "cin_census.xml"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(header + body + "\n</Children></Message>\n", encoding="utf-8")
+            path.write_text(
+                header + "\n".join(part) + "\n</Children></Message>\n", encoding="utf-8"
+            )
             rows += len(part)
     return rows
 
 
-def _factors_xml(c: pd.DataFrame) -> pd.Series:
+def _factors_xml(c: pd.DataFrame) -> pa.Array:
     """`<AssessmentFactors>` elements from the comma-separated factor list (vectorised)."""
-    f = c["factors"].fillna("")
-    inner = f.str.replace(",", "</AssessmentFactors><AssessmentFactors>", regex=False)
-    return pd.Series(
-        np.where(f.to_numpy() != "", "<AssessmentFactors>" + inner + "</AssessmentFactors>", ""),
-        index=c.index,
-    ).reset_index(drop=True)
+    f = _arr(c["factors"].to_numpy())
+    inner = pc.replace_substring(f, ",", "</AssessmentFactors><AssessmentFactors>")
+    wrapped = pc.binary_join_element_wise(
+        "<AssessmentFactors>", inner, "</AssessmentFactors>", "", null_handling="emit_null"
+    )
+    return pc.fill_null(wrapped, "")
 
 
 # ------------------------------------------------------------------------------ schools

@@ -67,7 +67,7 @@ class Params:
     reentry_share: float = 0.12
     short_break_children_per_10k: float = 4.0
     # placement moves per year: first year in care, later years (scaled per LA)
-    move_rate_first_year: float = 0.7
+    move_rate_first_year: float = 0.5
     move_rate_later: float = 0.18
     # health: baseline annual event rates per child
     gp_consultations: float = 2.2

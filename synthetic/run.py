@@ -25,6 +25,41 @@ def _noop(_: str) -> None:
     return None
 
 
+def simulate_care(
+    persons: pd.DataFrame, p: Params
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Periods of care, RQ4 needs and calibrated episodes (plus the later-move-rate scale)."""
+    from synthetic import care, need
+    from synthetic.areas import stability_target
+
+    periods = care.simulate_periods(persons, p)
+    nd = need.simulate_need(persons, periods, p)
+    moves = need.outcome_events(nd, p, "placement_move").assign(reason="CREQB")
+    episodes = care.build_episodes(persons, periods, p, moves)
+    # long-term stability: rescale the later-years move rate per borough once
+    share = care.same_placement_share(episodes, periods, persons, (2024, 2025))
+    target = np.array(
+        [
+            np.mean([stability_target(a.code, "same_placement_2yrs_pct", y) for y in (2024, 2025)])
+            / 100
+            for a in AREAS
+        ]
+    )
+    later_scale = np.clip(np.log(target) / np.log(np.clip(share, 0.05, 0.99)), 0.3, 3.0)
+    episodes = care.build_episodes(persons, periods, p, moves, later_scale)
+    # force each LA-year's 3+ placements share up to its target (a few rebuilds)
+    extra: list[pd.DataFrame] = []
+    for it in range(3):
+        cal = care.calibration_moves(episodes, periods, p, it)
+        if len(cal) == 0:
+            break
+        extra.append(cal)
+        allm = pd.concat([moves, *extra], ignore_index=True)
+        allm = allm.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
+        episodes = care.build_episodes(persons, periods, p, allm, later_scale)
+    return periods, nd, episodes, later_scale
+
+
 def simulate(p: Params, progress: Progress = _noop) -> dict:
     """Simulate everything in memory; returns the world dict used by the writers."""
     from synthetic import care, cin, education, health, mhsds, need, returns903, sources
@@ -42,21 +77,8 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     w["persons"] = persons
     w["population"] = population_table(persons, range(p.years[0] - 2, p.years[1] + 1))
     progress("care")
-    periods = care.simulate_periods(persons, p)
-    nd = need.simulate_need(persons, periods, p)
-    moves = need.outcome_events(nd, p, "placement_move")
-    moves = moves.assign(reason="CREQB")
-    episodes = care.build_episodes(persons, periods, p, moves)
-    # force each LA-year's 3+ placements share up to its target (a few rebuilds)
-    extra = []
-    for it in range(3):
-        cal = care.calibration_moves(episodes, periods, p, it)
-        if len(cal) == 0:
-            break
-        extra.append(cal)
-        allm = pd.concat([moves, *extra], ignore_index=True)
-        allm = allm.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
-        episodes = care.build_episodes(persons, periods, p, allm)
+    periods, nd, episodes, later_scale = simulate_care(persons, p)
+    w["later_scale"] = later_scale
     sb = care.simulate_short_breaks(persons, periods, p)
     sb_eps = care.short_break_episodes(sb, p.seed)
     all_eps = pd.concat([episodes, sb_eps], ignore_index=True).sort_values(
@@ -212,9 +234,12 @@ def write_truth(truth: Path, w: dict) -> None:
     params = p.to_dict()
     params["scale_note"] = "scale 1.0 = the eight NW London boroughs' child population"
     params["calibration"] = {
+        "later_move_rate_scale_by_la": {
+            a.code: float(x) for a, x in zip(AREAS, w["later_scale"], strict=True)
+        },
         "cla_entry_multiplier_by_la": {
             a.code: float(c) for a, c in zip(AREAS, _calib(w), strict=True)
-        }
+        },
     }
     params["codes"] = {
         "lac_health_assessment_snomed": codes.LAC_HEALTH_ASSESSMENT_SNOMED,

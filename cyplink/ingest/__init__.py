@@ -15,13 +15,16 @@ ENV_INGEST = "CYPLINK_INGEST"
 
 
 def ingest_root_for(warehouse: Path) -> Path:
-    """The ingest folder: `CYPLINK_INGEST` if set, else `ingest/` beside the warehouse."""
-    value = os.environ.get(ENV_INGEST)
-    return Path(value) if value else warehouse.resolve().parent / "ingest"
+    """The ingest folder of a warehouse: `ingest/` beside the DuckDB file."""
+    return warehouse.resolve().parent / "ingest"
 
 
 def run_ingest(landing: Path, warehouse: Path) -> str:
-    """Run every ingest step, export `CYPLINK_INGEST` for dbt, return a summary line."""
+    """Run every ingest step and point dbt at it (`CYPLINK_INGEST`); return a summary line.
+
+    The ingest folder always follows the warehouse, so two warehouses never share derived
+    files; `CYPLINK_INGEST` is set for the dbt run that follows (var `ingest_root`).
+    """
     from cyplink.ingest.cin_xml import ingest_cin
 
     root = ingest_root_for(warehouse)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from cyplink.report.data import PUBLISHED
 from cyplink.report.formatting import format_number, period_label
-from cyplink.report.funnel import control_limits, curve_denominators, pooled_target
+from cyplink.report.funnel import Family, control_limits, curve_denominators, pooled_target
 from cyplink.report.indicators import IndicatorMeta
 
 Spec = dict[str, Any]
@@ -316,7 +316,7 @@ def funnel_chart(
     ]
     if len(points) < 2 or not meta.has_funnel:
         return None
-    family = "binomial" if meta.kind == "proportion" else "poisson"
+    family: Family = "binomial" if meta.kind == "proportion" else "poisson"
     denominators = np.array([r["denominator"] for r in points], dtype=float)
     target = pooled_target(np.array([r["numerator"] for r in points], dtype=float), denominators)
     grid = curve_denominators(denominators)
@@ -454,11 +454,11 @@ def vega_bundle() -> str:
     wanted = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
     version = wanted if wanted in vl_convert.get_vegalite_versions() else None
     cache = Path(tempfile.gettempdir()) / (
-        f"cyplink-vega-bundle-{vl_convert.__version__}-{version or 'default'}.js"
+        f"cyplink-vega-bundle-{getattr(vl_convert, '__version__', 'x')}-{version or 'default'}.js"
     )
     if cache.is_file() and cache.stat().st_size > 100_000:
         return cache.read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle(vl_version=version)
+    bundle = vl_convert.javascript_bundle(vl_version=version)  # type: ignore[call-arg]
     partial = cache.with_suffix(f".{os.getpid()}.tmp")
     partial.write_text(bundle, encoding="utf-8")
     partial.replace(cache)

@@ -212,7 +212,12 @@ def build_catalogue(
         meta = IndicatorMeta(
             id=ident,
             name=text.get("name") or humanise_id(ident),
-            **{c: text.get(c, "") for c in CATALOGUE_COLUMNS if c != "name"},
+            definition=text.get("definition", ""),
+            numerator=text.get("numerator", ""),
+            denominator=text.get("denominator", ""),
+            unit=text.get("unit", ""),
+            source=text.get("source", ""),
+            polarity=text.get("polarity", ""),
         )
         out[ident] = with_display_rules(meta, ratios.get(ident, []))
     return out

@@ -174,6 +174,63 @@ def _summary_table(data: ReportData, ids: list[str], period: int) -> list[dict]:
     return out
 
 
+BREAKDOWN_ORDER = {
+    "sex": ("male", "female", "unknown"),
+    "age_group": ("under_1", "1_to_4", "5_to_9", "10_to_15", "16_and_over", "unknown"),
+}
+
+
+def _label(code: str) -> str:
+    """`16_and_over` -> `16 and over`, `age_group` -> `Age group`."""
+    text = code.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _breakdown_tables(data: ReportData, area: Area, ids: list[str], period: int) -> list[dict]:
+    """Latest year by sex, age group, ...: a table per breakdown, a row per indicator."""
+    frame = data.indicators
+    rows = frame[
+        (frame["area_code"] == area.code)
+        & (frame["period"] == period)
+        & (frame["breakdown"] != "all")
+    ]
+    if rows.empty:
+        return []
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    tables = []
+    for breakdown in sorted({r["breakdown"] for r in records}, key=lambda b: (b != "sex", b)):
+        mine = [r for r in records if r["breakdown"] == breakdown]
+        present = {r["breakdown_value"] for r in mine}
+        known = BREAKDOWN_ORDER.get(breakdown, ())
+        values = [v for v in known if v in present] + sorted(present - set(known))
+        cells = {(r["indicator_id"], r["breakdown_value"]): r for r in mine}
+        table_rows = []
+        for ident in ids:
+            if not any((ident, v) in cells for v in values):
+                continue
+            meta = data.meta(ident)
+            table_rows.append(
+                (
+                    meta,
+                    [
+                        value_cell(
+                            cells[(ident, v)]["status"],
+                            cells[(ident, v)]["value"],
+                            meta,
+                            compact=True,
+                        )
+                        if (ident, v) in cells
+                        else MISSING
+                        for v in values
+                    ],
+                )
+            )
+        tables.append(
+            {"name": _label(breakdown), "values": [_label(v) for v in values], "rows": table_rows}
+        )
+    return tables
+
+
 def _quality_cell(value: object, column: str, status: str) -> Cell:
     if column == "status":
         return Cell(str(value), "text")
@@ -332,6 +389,7 @@ def _area_context(
         "periods": periods,
         "table": table,
         "detail": _latest_detail(data, area, plan.headline_ids, plan.latest),
+        "breakdowns": _breakdown_tables(data, area, plan.headline_ids, plan.latest),
         "quality": _quality_tables(data, area),
     }
 

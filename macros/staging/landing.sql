@@ -94,7 +94,7 @@
 
 
 {% macro landing_error(column_name, raw, reason) -%}
-    {'column_name': '{{ column_name }}', 'value': {{ raw }}, 'reason': {{ reason }}}
+    {'column_name': '{{ column_name }}', 'raw_value': {{ raw }}, 'reason': {{ reason }}}
 {%- endmacro %}
 
 
@@ -257,7 +257,7 @@ validated as (
                     then {{ landing_error(end_col.name, 'trimmed."' ~ pair[1] ~ '"', "'end before start (" ~ start_col.name ~ " = ' || trimmed.\"" ~ pair[0] ~ "\" || ')'") }}
             end,
             {%- endfor %}
-            cast(null as struct(column_name varchar, value varchar, reason varchar))
+            cast(null as struct(column_name varchar, raw_value varchar, reason varchar))
         ], lambda error: error is not null) as dq_errors
     from trimmed
 

@@ -59,7 +59,7 @@ health_counts as (
         sum(case when event_type = 'ae_attendance' then 1 else 0 end) as ae_attendance_count,
         sum(case when is_emergency_admission then 1 else 0 end) as emergency_admission_count,
         sum(case when event_type = 'outpatient_appointment' and is_attended then 1 else 0 end)
-        as outpatient_attendance_count,
+            as outpatient_attendance_count,
         sum(case when event_type = 'gp_event' then 1 else 0 end) as gp_event_count
     from {{ ref('health_events') }}
     group by person_id, collection_year
@@ -100,7 +100,7 @@ looked_after as (
             and residence_years.year_end_date >= care_episodes.episode_start_date
             and (
                 care_episodes.effective_end_date is null
-                or care_episodes.effective_end_date >= residence_years.year_start_date
+                or residence_years.year_start_date <= care_episodes.effective_end_date
             )
 ),
 

@@ -203,7 +203,11 @@ current_carer as (
         child_years.la_child_id,
         child_years.collection_year,
         coalesce(
-            max(case when care_episodes.reason_new_episode in ('S', 'P', 'B') then care_episodes.episode_start_date end),
+            max(
+                case
+                    when care_episodes.reason_new_episode in ('S', 'P', 'B') then care_episodes.episode_start_date
+                end
+            ),
             min(care_episodes.episode_start_date)
         ) as current_carer_start_date
     from child_years

@@ -29,6 +29,19 @@ failed_rows as (
 
 ),
 
+failed_checks as (
+
+    select
+        landing_table,
+        source_file,
+        source_row_number,
+        la_code,
+        cast(collection_year as integer) as collection_year,
+        unnest(dq_errors) as dq_error
+    from failed_rows
+
+),
+
 row_errors as (
 
     select
@@ -37,9 +50,11 @@ row_errors as (
         source_file,
         source_row_number,
         la_code,
-        cast(collection_year as integer) as collection_year,
-        unnest(dq_errors, recursive := true)
-    from failed_rows
+        collection_year,
+        dq_error.column_name,
+        dq_error.raw_value,
+        dq_error.reason
+    from failed_checks
 
 ),
 
@@ -50,11 +65,14 @@ rejected_files as (
         landing_table,
         source_file,
         cast(null as bigint) as source_row_number,
-        cast(null as varchar) as value,
+        cast(null as varchar) as raw_value,
         message as reason,
         regexp_extract(source_file, '/(E[0-9]{8})/', 1) as la_code,
         try_cast(regexp_extract(source_file, '/(E[0-9]{8})/([0-9]{4})', 2) as integer) as collection_year,
-        nullif(array_to_string(missing_required_columns, ', '), '') as column_name
+        case
+            when message like 'missing required column%'
+                then array_to_string(missing_required_columns, ', ')
+        end as column_name
     from {{ ref('stg_landing__files') }}
     where file_status = 'rejected'
 
@@ -70,7 +88,7 @@ final as (
         nullif(la_code, '') as la_code,
         collection_year,
         column_name,
-        value,
+        raw_value,
         reason
     from row_errors
     union all
@@ -82,7 +100,7 @@ final as (
         nullif(la_code, '') as la_code,
         collection_year,
         column_name,
-        value,
+        raw_value,
         reason
     from rejected_files
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import LEAK_ROW, LEAK_VALUES
+from report_fixtures import LEAK_ROW, LEAK_VALUES
 
 from cyplink.errors import CyplinkError
 from cyplink.report.data import (

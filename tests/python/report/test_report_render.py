@@ -8,7 +8,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import LEAK_ROW, LEAK_VALUES
+from report_fixtures import LEAK_ROW, LEAK_VALUES
 
 from cyplink.report.formatting import Cell, count_cell, format_number, value_cell
 from cyplink.report.indicators import IndicatorMeta
@@ -171,3 +171,14 @@ def test_unknown_area_is_refused(sample_warehouse: Path, tmp_path: Path, stub_bu
 
     with pytest.raises(CyplinkError, match="E09999999"):
         build_report(load_report_data(sample_warehouse), tmp_path, only=["E09999999"])
+
+
+def test_breakdowns_of_the_latest_year_are_tabulated(report_dir: Path) -> None:
+    html = (report_dir / "E09000005.html").read_text()
+    table = re.search(
+        r'<table class="data breakdown" data-breakdown="Sex">(.*?)</table>', html, re.S
+    )
+    assert table, "the sample has a sex breakdown of cla_31mar_count"
+    header = _text(re.search(r"<thead>(.*?)</thead>", table.group(1), re.S).group(1))
+    assert "Male" in header and "Female" in header
+    assert 'data-indicator="cla_31mar_count"' in table.group(1)

@@ -45,7 +45,6 @@ def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DirtyBuild
     write_dirty_landing(landing)
     write_stand_in_person_key(warehouse)
     saved = os.environ.get("CYPLINK_INGEST")
-    os.environ["CYPLINK_INGEST"] = str(ingest)
     try:
         run_ingest(landing, warehouse)
         run_dbt(
@@ -53,18 +52,18 @@ def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DirtyBuild
             landing=landing,
             warehouse=warehouse,
         )
-        yield DirtyBuild(landing=landing, warehouse=warehouse, ingest=ingest, target=target)
     finally:
         if saved is None:
             os.environ.pop("CYPLINK_INGEST", None)
         else:
             os.environ["CYPLINK_INGEST"] = saved
+    yield DirtyBuild(landing=landing, warehouse=warehouse, ingest=ingest, target=target)
 
 
 @pytest.fixture(scope="session")
 def dirty_db(dirty_build: DirtyBuild) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Read-only connection to the dirty build's warehouse."""
-    con = duckdb.connect(str(dirty_build.warehouse), read_only=True)
+    """Connection to the dirty build's warehouse (same process as dbt, so same config)."""
+    con = duckdb.connect(str(dirty_build.warehouse))
     try:
         yield con
     finally:

@@ -62,7 +62,7 @@ def test_every_planted_bad_row_is_quarantined(dirty_db, table, la, column, reaso
 
 def test_quarantine_names_file_row_and_value(dirty_db) -> None:
     rows = dirty_db.execute(
-        "select source_row_number, value, reason from staging.stg_quarantine "
+        "select source_row_number, raw_value, reason from staging.stg_quarantine "
         "where landing_table = 'ssda903.episodes' and column_name = 'DECOM'"
     ).fetchall()
     assert rows == [(2, "31/02/2022", "not a valid date (expected DD/MM/YYYY)")]
@@ -138,10 +138,13 @@ def test_apc_diagnoses_normalised(dirty_db) -> None:
 def test_data_quality_mart_counts_planted_problems(dirty_db) -> None:
     checks = dict(
         dirty_db.execute(
-            "select check_id || '|' || la_code, n_failing from marts.data_quality_checks"
+            "select check_id || '|' || la_code || '|' || collection_year, n_failing "
+            "from marts.data_quality_checks"
         ).fetchall()
     )
-    assert checks[f"sdq_out_of_range|{LA_B}"] == 1
-    assert checks[f"dec_before_decom|{LA_A}"] == 1
-    assert checks[f"quarantined_rows__ssda903.episodes|{LA_A}"] == 5
-    assert checks[f"rejected_file_rows__ssda903.header|{LA_A}"] == 2
+    assert checks[f"sdq_out_of_range|{LA_B}|2024"] == 1
+    assert checks[f"dec_before_decom|{LA_A}|2023"] == 1
+    assert checks[f"dec_before_decom|{LA_A}|2024"] == 0
+    assert checks[f"quarantined_rows__ssda903.episodes|{LA_A}|2023"] == 5
+    assert checks[f"rejected_file_rows__ssda903.header|{LA_A}|2024"] == 2
+    assert checks[f"oc2_not_continuously_looked_after|{LA_B}|2024"] == 1  # B2 quarantined
