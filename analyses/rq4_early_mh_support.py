@@ -25,7 +25,7 @@ Design
     Covariates: age at need, sex, LA, need source, legal status and placement type
     at need, prior CIN and CP, prior A&E and emergency admissions (24 months), prior
     self-harm, prior MHSDS referrals, prior mental health codes, and the latest SDQ
-    score band (none, 0-13, 14-16, 17+). Severity of need is the confounder: sicker
+    score (an indicator of whether one was returned, and the score where it was). Severity of need is the confounder: sicker
     children are seen sooner and do worse, so the unadjusted comparison is biased
     towards no benefit; the SDQ score, prior self-harm and prior mental health
     records are the markers of severity that the adjustment relies on.
@@ -72,13 +72,33 @@ OUTCOMES: dict[str, list[str]] = {
     "emergency_admissions": ["emergency_admissions_24m"],
 }
 
-COVARIATES = (
-    "age_at_need + I(age_at_need ** 2) + C(sex) + C(la_code) + C(need_source)"
-    " + C(legal_group) + C(placement_group) + had_prior_cin_episode + had_prior_cp_plan"
-    " + np.log1p(prior_ae_attendances_24m) + np.log1p(prior_emergency_admissions_24m)"
-    " + np.log1p(prior_self_harm_presentations) + np.log1p(prior_mh_referrals)"
-    " + np.log1p(prior_mh_diagnosis_records) + C(sdq_band)"
+COVARIATE_TERMS: tuple[tuple[str, str], ...] = (
+    ("age_at_need", "age_at_need"),
+    ("I(age_at_need ** 2)", "age_at_need"),
+    ("C(sex)", "sex"),
+    ("C(la_code)", "la_code"),
+    ("C(need_source)", "need_source"),
+    ("C(legal_group)", "legal_group"),
+    ("C(placement_group)", "placement_group"),
+    ("np.log1p(days_in_care_before_need)", "days_in_care_before_need"),
+    ("had_prior_cin_episode", "had_prior_cin_episode"),
+    ("had_prior_cp_plan", "had_prior_cp_plan"),
+    ("had_prior_mh_assessment_factor", "had_prior_mh_assessment_factor"),
+    ("np.log1p(prior_ae_attendances_24m)", "prior_ae_attendances_24m"),
+    ("np.log1p(prior_emergency_admissions_24m)", "prior_emergency_admissions_24m"),
+    ("np.log1p(prior_self_harm_presentations)", "prior_self_harm_presentations"),
+    ("np.log1p(prior_mh_referrals)", "prior_mh_referrals"),
+    ("np.log1p(prior_mh_diagnosis_records)", "prior_mh_diagnosis_records"),
+    ("sdq_recorded", "sdq_recorded"),
+    ("sdq_score_if_recorded", "sdq_score_if_recorded"),
 )
+COVARIATES = " + ".join(term for term, _ in COVARIATE_TERMS)
+
+
+def covariate_formula(frame: pd.DataFrame) -> str:
+    """The covariate terms whose column varies in `frame` (a constant term would be aliased)."""
+    terms = [term for term, column in COVARIATE_TERMS if frame[column].nunique(dropna=False) > 1]
+    return " + ".join(terms) if terms else "1"
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """Derive the analysis variables: exposure flag, grouped covariates, SDQ band."""
     out = frame.copy()
     out["early"] = (out["exposure_group"] == "within_3_months").astype(int)
-    for column in ("had_prior_cin_episode", "had_prior_cp_plan"):
+    for column in ("had_prior_cin_episode", "had_prior_cp_plan", "had_prior_mh_assessment_factor"):
         out[column] = out[column].fillna(False).astype(int)
     for column in (
         "prior_ae_attendances_24m",
@@ -118,8 +138,9 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         "prior_self_harm_presentations",
         "prior_mh_referrals",
         "prior_mh_diagnosis_records",
+        "days_in_care_before_need",
     ):
-        out[column] = out[column].fillna(0).astype(float)
+        out[column] = out[column].fillna(0).astype(float).clip(lower=0)
     out["age_at_need"] = out["age_at_need"].astype(float)
     legal = out["legal_status_at_need"].fillna("unknown").astype(str)
     out["legal_group"] = np.where(
@@ -129,18 +150,26 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["placement_group"] = np.where(
         placement.str.startswith("U"),
         "foster",
-        np.where(placement.str.startswith("K") | placement.str.startswith("R"), "residential", "other"),
+        np.where(
+            placement.str.startswith("K") | placement.str.startswith("R"), "residential", "other"
+        ),
     )
     score = pd.to_numeric(out["latest_sdq_score"], errors="coerce").astype(float).to_numpy()
     out["sdq_band"] = np.select(
         [np.isnan(score), score <= 13, score <= 16], ["none", "0_13", "14_16"], default="17_plus"
     )
+    # the score itself (not only its band) carries most of the severity signal: a
+    # recorded-or-not indicator plus the score where recorded (0 otherwise)
+    out["sdq_recorded"] = (~np.isnan(score)).astype(int)
+    out["sdq_score_if_recorded"] = np.where(np.isnan(score), 0.0, score)
     for name, columns in OUTCOMES.items():
         out[f"y_{name}"] = out[columns].fillna(0).sum(axis=1).astype(float)
     return out
 
 
-def _collapse_rare_levels(frame: pd.DataFrame, columns: Sequence[str], min_count: int = 5) -> pd.DataFrame:
+def _collapse_rare_levels(
+    frame: pd.DataFrame, columns: Sequence[str], min_count: int = 5
+) -> pd.DataFrame:
     """Merge categories too rare to estimate into 'other' so the design stays full rank."""
     out = frame.copy()
     for column in columns:
@@ -161,9 +190,11 @@ def _rate_ratio(result: sm.regression.linear_model.RegressionResultsWrapper) -> 
     )
 
 
-def _propensity_weights(frame: pd.DataFrame) -> np.ndarray:
+def _propensity_weights(frame: pd.DataFrame, covariates: str) -> np.ndarray:
     """Stabilised inverse probability of treatment weights, truncated at the 1st/99th centiles."""
-    model = smf.glm(f"early ~ {COVARIATES}", frame, family=sm.families.Binomial()).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = smf.glm(f"early ~ {covariates}", frame, family=sm.families.Binomial()).fit()
     score = np.clip(model.predict(frame).to_numpy(), 1e-3, 1 - 1e-3)
     treated = frame["early"].to_numpy() == 1
     share = treated.mean()
@@ -181,32 +212,57 @@ def estimate(frame: pd.DataFrame, min_cell: int = 10) -> list[Estimate]:
     n_not = int(len(data) - n_early)
     results: list[Estimate] = []
     enough = n_early >= min_cell and n_not >= min_cell
-    weights = _propensity_weights(data) if enough else None
+    covariates = covariate_formula(data)
+    weights = _propensity_weights(data, covariates) if enough else None
     for name in OUTCOMES:
         specs = {
             "unadjusted": (f"y_{name} ~ early", None),
-            "adjusted": (f"y_{name} ~ early + {COVARIATES}", None),
+            "adjusted": (f"y_{name} ~ early + {covariates}", None),
             "ipw": (f"y_{name} ~ early", weights),
         }
         for model_name, (formula, freq) in specs.items():
             if not enough:
                 results.append(
-                    Estimate(name, model_name, "suppressed", len(data), n_early, n_not, None, None, None, None)
+                    Estimate(
+                        name,
+                        model_name,
+                        "suppressed",
+                        len(data),
+                        n_early,
+                        n_not,
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
                 )
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fitted = smf.glm(
-                    formula, data, family=sm.families.Poisson(), var_weights=freq
-                ).fit(cov_type="HC0")
+                fitted = smf.glm(formula, data, family=sm.families.Poisson(), var_weights=freq).fit(
+                    cov_type="HC0"
+                )
             rr, lower, upper, p_value = _rate_ratio(fitted)
             results.append(
-                Estimate(name, model_name, "published", len(data), n_early, n_not, rr, lower, upper, p_value)
+                Estimate(
+                    name,
+                    model_name,
+                    "published",
+                    len(data),
+                    n_early,
+                    n_not,
+                    rr,
+                    lower,
+                    upper,
+                    p_value,
+                )
             )
     return results
 
 
-def write_results(results: Sequence[Estimate], out: Path, settings: dict[str, object]) -> tuple[Path, Path]:
+def write_results(
+    results: Sequence[Estimate], out: Path, settings: dict[str, object]
+) -> tuple[Path, Path]:
     """Write `<out>.csv` and `<out>.json` (aggregates only) and return their paths."""
     out.parent.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame([asdict(result) for result in results])
@@ -214,7 +270,8 @@ def write_results(results: Sequence[Estimate], out: Path, settings: dict[str, ob
     json_path = out.with_suffix(".json")
     table.to_csv(csv_path, index=False)
     json_path.write_text(
-        json.dumps({"settings": settings, "estimates": [asdict(r) for r in results]}, indent=2) + "\n"
+        json.dumps({"settings": settings, "estimates": [asdict(r) for r in results]}, indent=2)
+        + "\n"
     )
     return csv_path, json_path
 

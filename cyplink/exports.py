@@ -4,6 +4,7 @@ Layout of the exports folder (one folder a BI tool can point at):
 
     <out>/publication/<table>.parquet, <table>.csv
     <out>/marts/<table>.parquet
+    <out>/reference/indicator_catalogue.parquet, .csv   (and the LA list: labels for BI)
     <out>/data_dictionary.csv      one row per exported column
     <out>/data_dictionary.md       the same, per table, for people
 
@@ -24,7 +25,9 @@ from typing import Any
 from cyplink.config import PROJECT_ROOT
 
 EXPORTED_SCHEMAS = ("publication", "marts")
-CSV_SCHEMAS = ("publication",)
+CSV_SCHEMAS = ("publication", "reference")
+# Reference tables a BI tool needs beside the publication tables (labels, definitions).
+REFERENCE_TABLES = ("indicator_catalogue", "ref_local_authorities")
 DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 DICTIONARY_COLUMNS = (
@@ -50,6 +53,7 @@ def export_tables(
 ) -> list[Path]:
     """Write each table of the schemas as `<schema>/<table>.parquet` (+ .csv for publication).
 
+    The reference tables that label the publication tables (REFERENCE_TABLES) go too.
     Then writes the data dictionary (CSV and Markdown) beside them. Returns the files
     written. `manifest` is dbt's manifest.json (default: the project's target folder,
     or $DBT_TARGET_PATH).
@@ -65,9 +69,10 @@ def export_tables(
             select table_schema, table_name
             from information_schema.tables
             where table_schema in (select unnest(?::varchar[]))
+                or (table_schema = 'reference' and table_name in (select unnest(?::varchar[])))
             order by table_schema, table_name
             """,
-            [list(schemas)],
+            [list(schemas), list(REFERENCE_TABLES)],
         ).fetchall()
         files: dict[tuple[str, str], dict[str, str]] = {}
         for schema, table in rows:
@@ -82,7 +87,9 @@ def export_tables(
                 con.execute(f"copy {schema}.{table} to '{csv_path}' (format csv, header)")
                 written.append(csv_path)
                 files[(schema, table)]["csv_file"] = f"{schema}/{table}.csv"
-        tables = read_dictionary(con, schemas, manifest=manifest or default_manifest())
+        tables = read_dictionary(
+            con, (*schemas, "reference"), manifest=manifest or default_manifest()
+        )
     for table in tables:
         table.files = files.get((table.schema, table.name), {})
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -237,8 +244,9 @@ def dictionary_markdown(tables: list[TableDoc]) -> str:
         "",
         "Every exported table, its grain and its columns. `publication` tables are",
         "disclosure-controlled (suppressed cells have a null value and `status = suppressed`);",
-        "`marts` tables are pseudonymised research tables for use inside the trusted research",
-        "environment only. How to open these files in a BI tool: `docs/bi.md`.",
+        "`reference` tables label them (indicator definitions, LA names); `marts` tables are",
+        "pseudonymised research tables for use inside the trusted research environment only.",
+        "How to open these files in a BI tool: `docs/bi.md`.",
         "",
         "| table | files | grain |",
         "|---|---|---|",

@@ -96,10 +96,17 @@ FORENAMES_COMPATIBLE_SQL = """(
 
 INCOMPATIBLE_SQL_TEMPLATE = """
 create or replace table incompatible_keys as
-with named as (
+with named_all as (
     select components.comp, link_rows.*
     from link_rows inner join components on components.key_id = link_rows.key_id
     where link_rows.forename1 is not null
+),
+varied as (
+    -- only components whose records carry more than one forename need checking
+    select comp from named_all group by comp having count(distinct forename1) > 1
+),
+named as (
+    select named_all.* from named_all inner join varied on varied.comp = named_all.comp
 ),
 row_pairs as (
     select l.comp, l.key_id as key_a, r.key_id as key_b,

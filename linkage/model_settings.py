@@ -18,12 +18,13 @@ Model decisions:
   move, so partial agreement is still evidence).
 - Blocking: every pair that shares a valid NHS number or UPN, plus pairs sharing
   date of birth and one other identifier (surname, first forename, postcode), plus
-  name (variant group + surname) with postcode district or with day and month of
-  birth, plus surname + postcode, plus birth year + forename + postcode, so a true
+  name (variant group + surname) with day and month of birth (a wrong year), plus
+  surname + postcode, plus birth year + forename + postcode, so a true
   pair is reachable when any one of date of birth, name or postcode is wrong. Each
-  rule is selective (no rule on date of birth or name alone: with a few hundred
-  common names, name-only blocks grow with the square of the population) so
-  comparisons stay near-linear in the number of records. Records that carry
+  rule is selective (no rule on date of birth or name alone, and none on name +
+  postcode district: with a few hundred common names such blocks grow with the
+  square of the population, 24 million pairs at scale 1.0) so comparisons stay
+  near-linear in the number of records. Records that carry
   neither names nor a valid NHS number (some SUS and MHSDS rows) are reachable
   only through date of birth + postcode.
 - Training: u by random sampling (seeded); EM in three sessions, blocked on date
@@ -73,8 +74,6 @@ class LinkageParameters:
         "l.dob = r.dob and l.surname_compact = r.surname_compact",
         "l.dob = r.dob and l.forename1 = r.forename1",
         "l.dob = r.dob and l.postcode = r.postcode",
-        "l.forename1_canon = r.forename1_canon and l.surname_compact = r.surname_compact "
-        "and l.postcode_district = r.postcode_district",
         "l.forename1_canon = r.forename1_canon and l.surname_compact = r.surname_compact "
         "and month(l.dob) = month(r.dob) and day(l.dob) = day(r.dob)",
         "l.surname_compact = r.surname_compact and l.postcode = r.postcode",

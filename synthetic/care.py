@@ -367,7 +367,8 @@ def build_episodes(
 
     # emergency statuses become interim care orders within days
     emerg = np.isin(ls0, ("L1", "L2"))
-    t_ico = start + rng.integers(2, 9, n)
+    # police protection (L1) lasts at most 72 hours; an EPO (L2) up to 8 days
+    t_ico = start + np.where(ls0 == "L1", rng.integers(1, 4, n), rng.integers(2, 9, n))
     add(emerg, t_ico, "L", "C1")
     # interim to full care order
     t_full = np.where(emerg, t_ico, start) + rng.integers(90, 330, n)
@@ -557,7 +558,7 @@ def build_episodes(
     urn = np.char.add("SC", np.char.zfill(rng.integers(0, 1_000_000, m).astype(str), 6))
     ep["urn"] = np.where(registered, urn.astype(object), "XXXXXXX")
     # provider and URN belong to the placement: carry them over legal-status-only changes
-    same = ep["rne"].to_numpy() == "L"
+    same = np.isin(ep["rne"].to_numpy(), ["L", "T"])  # same carer: same provider and URN
     for col in ("provider", "urn"):
         vals = ep[col].to_numpy().copy()
         vals[same] = None
@@ -567,7 +568,10 @@ def build_episodes(
     reason = np.where(ep["rne"].to_numpy() == "T", "PLACE", reason)
     behaviour = (ep["pval"].to_numpy() == "CREQB") & (rng.random(m) < 0.5)
     reason = np.where(behaviour, "CREQB", reason)
-    ep["reason_place_change"] = np.where(changes, reason, None)
+    # the reason is recorded on the episode that ends because of the placement change
+    nxt_change = np.r_[changes[1:], False] & np.r_[row[1:] == row[:-1], False]
+    nxt_reason = np.r_[reason[1:], None]
+    ep["reason_place_change"] = np.where(nxt_change, nxt_reason, None)
     ep["cin"] = periods["la"].to_numpy()[row] * 0  # placeholder replaced below
     need = rng.choice(
         np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"], dtype=object),

@@ -55,6 +55,13 @@ OTHER_FACTORS = np.array(
 ABUSE = np.array(["NEG", "PHY", "SAB", "EMO", "MUL"], dtype=object)
 
 
+def working_day(days: np.ndarray) -> np.ndarray:
+    """Move Saturdays and Sundays to the following Monday (1 January 1970 was a Thursday)."""
+    d = np.asarray(days, np.int64)
+    dow = (d + 3) % 7  # Monday = 0
+    return d + np.where(dow == 5, 2, np.where(dow == 6, 1, 0))
+
+
 def _draw(rng: np.random.Generator, codes: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
     return codes[rng.choice(len(codes), size=n, p=w / w.sum())]
 
@@ -106,7 +113,8 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     rep = np.repeat(np.arange(n), k)
     ref_o = lo[rep] + (rng.random(len(rep)) * span[rep]).astype(np.int64)
     nfa = rng.random(len(rep)) < 0.25
-    length = np.where(nfa, rng.integers(1, 10, len(rep)), rng.gamma(1.5, 120, len(rep)) + 20)
+    # no-further-action referrals close on the day or the next day
+    length = np.where(nfa, rng.integers(0, 2, len(rep)), rng.gamma(1.5, 120, len(rep)) + 20)
     close_o = ref_o + length.astype(np.int64)
     close_o = np.where(close_o > LAST_DAY, int(NEVER), close_o)
     other = pd.DataFrame(
@@ -145,7 +153,7 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     src = np.where(health_src, SOURCES[HEALTH_SOURCES[rng.integers(0, 6, m)]], src)
     need = _draw(rng, NEED, NEED_W, m)
     need = np.where(ic, np.where(rng.random(m) < 0.65, "N1", need), need)
-    nfa = ~ic & (close - ref < 10) & (close < int(NEVER))
+    nfa = ~ic & (close - ref < 2) & (close < int(NEVER))
     asmt_start = ref + rng.integers(0, 10, m)
     asmt_auth = asmt_start + rng.integers(5, 45, m)
     has_asmt = ~nfa & (asmt_auth < np.minimum(close, LAST_DAY + 1))
@@ -162,7 +170,7 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     s47 = has_asmt & ((ic & (rng.random(m) < 0.6)) | (~ic & (rng.random(m) < 0.15)))
     s47_day = ref + rng.integers(0, 15, m)
     icpc = s47 & (rng.random(m) < np.where(ic, 0.6, 0.35))
-    icpc_day = s47_day + rng.integers(5, 15, m)
+    icpc_day = working_day(s47_day + rng.integers(5, 15, m))
     cpp = icpc & (rng.random(m) < 0.85) & (icpc_day < np.minimum(close, LAST_DAY))
     cpp_end = icpc_day + rng.integers(90, 600, m)
     cpp_end = np.where(
@@ -179,6 +187,23 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
     )
     plan_end = np.where(plan_end > LAST_DAY, int(NEVER), plan_end)
     ex = cin["exit"].to_numpy()
+    closed_after_assessment = has_asmt & ~plan & ~s47 & ~cpp
+    # an episode closed after its assessment closes soon after it, in the same census year
+    # (so the assessment is in the return that reports the closure)
+    from synthetic.calendar import collection_year, days_from_ymd
+
+    auth_year_end = days_from_ymd(
+        collection_year(np.minimum(asmt_auth, LAST_DAY)), np.full(m, 3), np.full(m, 31)
+    )
+    quick = ~ic & closed_after_assessment
+    quick_close = np.maximum(
+        asmt_auth, np.minimum(asmt_auth + rng.integers(0, 10, m), auth_year_end)
+    )
+    close = np.where(quick, quick_close, close)
+    close = np.where(quick & (close > LAST_DAY), int(NEVER), close)
+    cin["close"] = close
+    # RC8/RC9 (closed after assessment) only for an assessment and nothing after it;
+    # no-further-action referrals and episodes with plans close as RC7 (services ceased)
     reason = np.select(
         [
             nfa,
@@ -186,9 +211,10 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
             ic & (ex == 1),
             ic & (ex == 4),
             ic & (ex == 5),
-            ~ic & (rng.random(m) < 0.3),
+            ~ic & closed_after_assessment & (rng.random(m) < 0.3),
+            ~ic & closed_after_assessment,
         ],
-        ["RC8", "RC1", "RC4", "RC6", "RC2", "RC9"],
+        ["RC7", "RC1", "RC4", "RC6", "RC2", "RC9", "RC8"],
         "RC7",
     ).astype(object)
     cat = ABUSE[rng.choice(5, m, p=[0.5, 0.07, 0.04, 0.33, 0.06])]

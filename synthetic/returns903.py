@@ -70,7 +70,8 @@ def oc2_table(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.Dat
     score = np.round(target("sdq_mean") + raw - shift)
     oc2["sdq_score"] = np.where(received, np.clip(score, 0, 40), -1).astype(int)
     reason = np.array(["SDQ2", "SDQ4", "SDQ5"], dtype=object)[rng.integers(0, 3, n)]
-    oc2["sdq_reason"] = np.where(received, None, np.where(eligible, reason, "SDQ1"))
+    # no SDQ fields for children under 4 at 31 March; SDQ1 for other ages outside 4-16
+    oc2["sdq_reason"] = np.where(received | (age_end < 4), None, np.where(eligible, reason, "SDQ1"))
     older = age_end >= 10
     oc2["convicted"] = np.where(older, (rng.random(n) < 0.03).astype(int), -1)
     sm = (rng.random(n) < np.where(older, 0.05, 0.0)).astype(int)

@@ -60,6 +60,61 @@ def simulate_care(
     return periods, nd, episodes, later_scale
 
 
+def placement_locations(
+    persons: pd.DataFrame, periods: pd.DataFrame, all_eps: pd.DataFrame, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Placement and home postcodes per episode; fixes the provider to the location.
+
+    Home postcode: where the child lived when the period began. Placement: in the
+    responsible borough (60%), another NWL borough (15%) or a nearby authority (25%); P1
+    placements are at home. A change of legal status only (RNE L) or of placement with the
+    same carer (T) keeps the previous postcode. Own-LA provision (PR1) only inside the LA.
+    """
+    from synthetic.population import la_at, make_postcodes, out_of_area_postcodes, postcode_at
+
+    n = len(all_eps)
+    pid = all_eps["pid"].to_numpy()
+    la = all_eps["la"].to_numpy().astype(np.int64)
+    pstart = pd.Series(periods["start"].to_numpy(), index=periods["period_id"].to_numpy())
+    start = pstart.reindex(all_eps["period_id"].to_numpy()).to_numpy()
+    start = np.where(np.isnan(start), all_eps["decom"].to_numpy(), start).astype(np.int64)
+    home = postcode_at(persons, pid, start)
+    u = rng.random(n)
+    other_la = (la + rng.integers(1, len(AREAS), n)) % len(AREAS)
+    target_la = np.where(u < 0.75, np.where(u < 0.6, la, other_la), -1)
+    pl = make_postcodes(rng, np.maximum(target_la, 0))
+    far_pc, _ = out_of_area_postcodes(rng, n)
+    pl = np.where(target_la < 0, far_pc, pl)
+    at_home = all_eps["place"].to_numpy() == "P1"
+    pl = np.where(at_home, home, pl)
+    home_la = la_at(persons, pid, start)
+    in_own = np.where(at_home, home_la == la, target_la == la)
+    # keep the location over legal-status-only and same-carer changes
+    keep = np.isin(all_eps["rne"].to_numpy(), ["L", "T"])
+    pl = (
+        pd.Series(np.where(keep, None, pl), dtype=object)
+        .groupby(all_eps["period_id"].to_numpy())
+        .ffill()
+        .to_numpy()
+    )
+    in_own = (
+        pd.Series(np.where(keep, np.nan, in_own.astype(float)))
+        .groupby(all_eps["period_id"].to_numpy())
+        .ffill()
+        .to_numpy()
+        == 1
+    )
+    prov = all_eps["provider"].to_numpy()
+    residential = (
+        all_eps["place"]
+        .isin(["K1", "K2", "K3", "H5", "S1", "R1", "R3", "U4", "U5", "U6"])
+        .to_numpy()
+    )
+    fixed = np.where((prov == "PR1") & ~in_own, np.where(residential, "PR4", "PR2"), prov)
+    all_eps["provider"] = fixed
+    return pl, home
+
+
 def simulate(p: Params, progress: Progress = _noop) -> dict:
     """Simulate everything in memory; returns the world dict used by the writers."""
     from synthetic import care, cin, education, health, mhsds, need, returns903, sources
@@ -87,21 +142,9 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     all_eps["ep_id"] = np.arange(len(all_eps))
     w.update(periods=periods, need=nd, episodes=episodes, all_episodes=all_eps)
     rng = np.random.default_rng([p.seed, 903])
-    ep_pid = all_eps["pid"].to_numpy()
-    home = postcode_at(persons, ep_pid, all_eps["decom"].to_numpy())
-    from synthetic.population import make_postcodes
-
-    out_area = np.array(
-        ["SL1 2AB", "RM1 3CD", "CR0 4EF", "KT1 5GH", "LU1 6JL", "MK9 2DN", "HP2 7QR", "ME4 4TU"],
-        dtype=object,
+    w["placement_postcodes"], w["home_postcodes"] = placement_locations(
+        persons, periods, all_eps, rng
     )
-    pl = make_postcodes(rng, all_eps["la"].to_numpy())
-    far = rng.random(len(all_eps)) < 0.3
-    pl = np.where(far, out_area[rng.integers(0, len(out_area), len(all_eps))], pl)
-    same = all_eps["place"].isin(["P1"]).to_numpy()
-    pl = np.where(same, home, pl)
-    w["placement_postcodes"] = pl
-    w["home_postcodes"] = home
     w["oc2"] = returns903.oc2_table(persons, periods, p)
     w["missing"] = returns903.missing_episodes(persons, periods, nd, p)
     w["reviews"] = returns903.reviews(periods, p)

@@ -28,7 +28,13 @@ import pandas as pd
 
 from cyplink.report.data import PUBLISHED
 from cyplink.report.formatting import format_number, period_label
-from cyplink.report.funnel import Family, control_limits, curve_denominators, pooled_target
+from cyplink.report.funnel import (
+    Family,
+    control_limits,
+    curve_denominators,
+    pooled_target,
+    position,
+)
 from cyplink.report.indicators import IndicatorMeta
 
 Spec = dict[str, Any]
@@ -255,6 +261,7 @@ def _template_funnel(highlight: bool) -> Spec:
         alt.Tooltip("shown:N", title="Value"),
         alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
         alt.Tooltip("denominator:Q", title="Denominator", format=",.0f"),
+        alt.Tooltip("verdict:N", title="Funnel plot"),
     ]
     base = _points("points", highlight).encode(
         x=x, y=alt.Y("value:Q", title=Y_TITLE, scale=y_scale), tooltip=tooltip
@@ -302,6 +309,17 @@ def _funnel_domain(points: list[Record], limits: pd.DataFrame) -> list[float]:
     return [_plain(max(low - pad, 0.0)), _plain(high + pad)]
 
 
+def _verdict(record: Record, target: float, family: Family, meta: IndicatorMeta) -> str:
+    """`within the 95% limits`, `above the 99.8% limit`, ... for a tooltip."""
+    return position(
+        float(record["value"]),
+        float(record["denominator"]),
+        target,
+        family=family,
+        multiplier=meta.multiplier,
+    ).label
+
+
 def funnel_chart(
     rows: list[Record], meta: IndicatorMeta, highlight: bool, area_word: str
 ) -> Spec | None:
@@ -340,7 +358,10 @@ def funnel_chart(
         {
             "limits": _records(limits),
             "target": [{"target": _plain(target * meta.multiplier)}],
-            "points": _with_labels(points, meta),
+            "points": [
+                {**record, "verdict": _verdict(record, target, family, meta)}
+                for record in _with_labels(points, meta)
+            ],
         },
         **FUNNEL,
     )

@@ -15,17 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import pandas as pd
 from markupsafe import Markup
 
 from cyplink.errors import CyplinkError
-from cyplink.report import charts
-from cyplink.report.data import PUBLISHED, Area, ReportData
+from cyplink.report import charts, tables
+from cyplink.report.data import Area, ReportData
 from cyplink.report.formatting import (
     SYMBOLS,
-    Cell,
-    count_cell,
-    interval_text,
     period_label,
     period_long,
     unit_label,
@@ -33,10 +29,10 @@ from cyplink.report.formatting import (
 )
 from cyplink.report.indicators import IndicatorMeta, comparison_pairs, section_order
 from cyplink.report.narrative import area_statements, area_summary, area_word
+from cyplink.report.tables import Record
 
 TEMPLATES = Path(__file__).parent / "templates"
 BUNDLE_FILE = "assets/vega-bundle.js"
-QUALITY_ROW_LIMIT = 60
 # Figures on each LA's card on the index page.
 CARD_IDS = {
     "cla_31mar_count": "Looked after on 31 March",
@@ -91,188 +87,6 @@ def _environment() -> jinja2.Environment:
     env.filters["period_long"] = period_long
     env.filters["unit"] = unit_label
     return env
-
-
-Record = dict[str, Any]
-MISSING = Cell("x", "symbol", SYMBOLS["missing"][1])
-
-
-def _hidden_caption(rows: list[Record], *, by_year: bool) -> str:
-    """`Not shown: Westminster 2016-17 (c), ...` for rows that are not published."""
-    parts = []
-    for row in rows:
-        if row["status"] == PUBLISHED:
-            continue
-        symbol = SYMBOLS.get(str(row["status"]), SYMBOLS["missing"])[0]
-        where = str(row["area_name"])
-        if by_year:
-            where += f" {period_label(int(row['period']))}"
-        parts.append(f"{where} ({symbol})")
-    return "Not shown: " + ", ".join(parts) + "." if parts else ""
-
-
-def _by_area(rows: list[Record]) -> dict[str, Record]:
-    return {r["area_code"]: r for r in rows}
-
-
-def _table(
-    data: ReportData, area: Area, ids: list[str]
-) -> tuple[list[int], list[tuple[IndicatorMeta, list[Cell]]]]:
-    """Values of one LA: a row per indicator, a column per year."""
-    periods = data.periods
-    out = []
-    for ident in ids:
-        meta = data.meta(ident)
-        own = {r["period"]: r for r in data.records(ident) if r["area_code"] == area.code}
-        cells = [
-            value_cell(own[p]["status"], own[p]["value"], meta, compact=True)
-            if p in own
-            else MISSING
-            for p in periods
-        ]
-        out.append((meta, cells))
-    return periods, out
-
-
-def _latest_detail(data: ReportData, area: Area, ids: list[str], period: int) -> list[dict]:
-    """Latest year of one LA with numerator, denominator, value and interval."""
-    out = []
-    for ident in ids:
-        meta = data.meta(ident)
-        row = _by_area(data.records(ident, period)).get(area.code)
-        if row is None:
-            out.append({"meta": meta, "num": MISSING, "den": MISSING, "value": MISSING, "ci": ""})
-            continue
-        status = str(row["status"])
-        published = status == PUBLISHED
-        out.append(
-            {
-                "meta": meta,
-                "num": count_cell(status, row["numerator"]),
-                "den": count_cell(status, row["denominator"]),
-                "value": value_cell(status, row["value"], meta),
-                "ci": interval_text(row["lower_ci"], row["upper_ci"], meta) if published else "",
-            }
-        )
-    return out
-
-
-def _summary_table(data: ReportData, ids: list[str], period: int) -> list[dict]:
-    """The whole-area table: a row per LA, a column per indicator, latest year."""
-    by_id = {ident: _by_area(data.records(ident, period)) for ident in ids}
-    out = []
-    for area in data.areas:
-        cells = []
-        for ident in ids:
-            row = by_id[ident].get(area.code)
-            cells.append(
-                value_cell(row["status"], row["value"], data.meta(ident), compact=True)
-                if row
-                else MISSING
-            )
-        out.append({"area": area, "cells": cells})
-    return out
-
-
-BREAKDOWN_ORDER = {
-    "sex": ("male", "female", "unknown"),
-    "age_group": ("under_1", "1_to_4", "5_to_9", "10_to_15", "16_and_over", "unknown"),
-}
-
-
-def _label(code: str) -> str:
-    """`16_and_over` -> `16 and over`, `age_group` -> `Age group`."""
-    text = code.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def _breakdown_tables(data: ReportData, area: Area, ids: list[str], period: int) -> list[dict]:
-    """Latest year by sex, age group, ...: a table per breakdown, a row per indicator."""
-    frame = data.indicators
-    rows = frame[
-        (frame["area_code"] == area.code)
-        & (frame["period"] == period)
-        & (frame["breakdown"] != "all")
-    ]
-    if rows.empty:
-        return []
-    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
-    tables = []
-    for breakdown in sorted({r["breakdown"] for r in records}, key=lambda b: (b != "sex", b)):
-        mine = [r for r in records if r["breakdown"] == breakdown]
-        present = {r["breakdown_value"] for r in mine}
-        known = BREAKDOWN_ORDER.get(breakdown, ())
-        values = [v for v in known if v in present] + sorted(present - set(known))
-        cells = {(r["indicator_id"], r["breakdown_value"]): r for r in mine}
-        table_rows = []
-        for ident in ids:
-            if not any((ident, v) in cells for v in values):
-                continue
-            meta = data.meta(ident)
-            table_rows.append(
-                (
-                    meta,
-                    [
-                        value_cell(
-                            cells[(ident, v)]["status"],
-                            cells[(ident, v)]["value"],
-                            meta,
-                            compact=True,
-                        )
-                        if (ident, v) in cells
-                        else MISSING
-                        for v in values
-                    ],
-                )
-            )
-        tables.append(
-            {"name": _label(breakdown), "values": [_label(v) for v in values], "rows": table_rows}
-        )
-    return tables
-
-
-def _quality_cell(value: object, column: str, status: str) -> Cell:
-    if column == "status":
-        return Cell(str(value), "text")
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if status != PUBLISHED and (numeric or value is None or value is pd.NA):
-        return Cell(SYMBOLS.get(status, SYMBOLS["missing"])[0], "symbol")
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return Cell("x", "symbol", SYMBOLS["missing"][1])
-    if numeric:
-        number = float(value)  # type: ignore[arg-type]
-        if number.is_integer() and not column.endswith(("pct", "percent", "rate", "ratio")):
-            return Cell(f"{number:,.0f}")
-        return Cell(f"{number:,.1f}" if abs(number) >= 1 else f"{number:.3f}")
-    return Cell(str(value), "text")
-
-
-def _quality_tables(data: ReportData, area: Area | None) -> list[dict[str, Any]]:
-    """Linkage quality tables as header + formatted rows (an LA's own rows on its page)."""
-    tables = []
-    for name, frame in data.linkage_quality.items():
-        shown = frame
-        if area is not None and "area_code" in frame.columns:
-            shown = frame[frame["area_code"].astype(str) == area.code]
-        shown = shown.head(QUALITY_ROW_LIMIT)
-        columns = [c for c in shown.columns if c != "area_code"]
-        numeric = [pd.api.types.is_numeric_dtype(shown[c]) for c in columns]
-        rows = []
-        for record in shown.to_dict("records"):
-            status = str(record.get("status", PUBLISHED) or PUBLISHED).strip().lower()
-            rows.append([_quality_cell(record[c], c, status) for c in columns])
-        tables.append(
-            {
-                "name": name,
-                "columns": [
-                    (c.replace("_", " "), "num" if n else "text")
-                    for c, n in zip(columns, numeric, strict=True)
-                ],
-                "rows": rows,
-                "truncated": len(frame) > QUALITY_ROW_LIMIT and area is None,
-            }
-        )
-    return tables
 
 
 @dataclass
@@ -357,7 +171,7 @@ def _area_context(
                 ChartCard(
                     data.meta(i),
                     chart_set.add(templates.for_area(templates.trend[i], area), "trend"),
-                    _hidden_caption(
+                    tables.hidden_caption(
                         [r for r in _rows(data, i) if r["area_code"] == area.code], by_year=True
                     ),
                 )
@@ -370,11 +184,11 @@ def _area_context(
         ChartCard(
             data.meta(i),
             chart_set.add(templates.for_area(templates.compare[i], area), "compare"),
-            _hidden_caption(_rows(data, i, plan.latest), by_year=False),
+            tables.hidden_caption(_rows(data, i, plan.latest), by_year=False),
         )
         for i in plan.headline_ids
     ]
-    periods, table = _table(data, area, plan.headline_ids)
+    periods, table = tables.indicator_years(data, area, plan.headline_ids)
     brief = [statements[i] for i in BRIEF_IDS if i in statements] or [
         statements[i] for i in plan.headline_ids[:3]
     ]
@@ -388,9 +202,9 @@ def _area_context(
         "comparisons": comparisons,
         "periods": periods,
         "table": table,
-        "detail": _latest_detail(data, area, plan.headline_ids, plan.latest),
-        "breakdowns": _breakdown_tables(data, area, plan.headline_ids, plan.latest),
-        "quality": _quality_tables(data, area),
+        "detail": tables.latest_detail(data, area, plan.headline_ids, plan.latest),
+        "breakdowns": tables.breakdown_tables(data, area, plan.headline_ids, plan.latest),
+        "quality": tables.quality_tables(data, area),
     }
 
 
@@ -410,7 +224,9 @@ def _index_context(data: ReportData, plan: PagePlan) -> dict[str, Any]:
             else charts.comparison_chart(latest, meta, False)
         )
         comparisons.append(
-            ChartCard(meta, chart_set.add(spec, "compare"), _hidden_caption(latest, by_year=False))
+            ChartCard(
+                meta, chart_set.add(spec, "compare"), tables.hidden_caption(latest, by_year=False)
+            )
         )
     pairs = [
         {
@@ -435,7 +251,7 @@ def _index_context(data: ReportData, plan: PagePlan) -> dict[str, Any]:
                 ChartCard(
                     data.meta(i),
                     chart_set.add(charts.trend_chart(_rows(data, i), data.meta(i), False), "trend"),
-                    _hidden_caption(_rows(data, i), by_year=True),
+                    tables.hidden_caption(_rows(data, i), by_year=True),
                 )
                 for i in ids
             ],
@@ -443,11 +259,11 @@ def _index_context(data: ReportData, plan: PagePlan) -> dict[str, Any]:
         for title, ids in plan.sections
     ]
     summary_tables = [
-        (title, [data.meta(i) for i in ids], _summary_table(data, ids, plan.latest))
+        (title, [data.meta(i) for i in ids], tables.summary_table(data, ids, plan.latest))
         for title, ids in plan.sections
     ]
     card_ids = [i for i in CARD_IDS if i in plan.headline_ids]
-    latest_by_id = {i: _by_area(_rows(data, i, plan.latest)) for i in card_ids}
+    latest_by_id = {i: tables.by_area(_rows(data, i, plan.latest)) for i in card_ids}
     cards = []
     for area in data.areas:
         stats = []
@@ -465,7 +281,7 @@ def _index_context(data: ReportData, plan: PagePlan) -> dict[str, Any]:
         "trends": trends,
         "summary_tables": summary_tables,
         "cards": cards,
-        "quality": _quality_tables(data, None),
+        "quality": tables.quality_tables(data, None),
     }
 
 

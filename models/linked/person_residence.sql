@@ -124,7 +124,7 @@ ordered as (
         evidence_source,
         lag(coalesce(la_code, '-')) over (
             partition by person_id
-            order by observed_date, evidence_source
+            order by observed_date, evidence_source, la_code
         ) as previous_la_code
     from observations
     where observed_date is not null
@@ -150,7 +150,7 @@ spells_numbered as (
         case when is_spell_start = 1 then evidence_source end as start_evidence_source,
         sum(is_spell_start) over (
             partition by person_id
-            order by observed_date, evidence_source
+            order by observed_date, evidence_source, la_code
             rows between unbounded preceding and current row
         ) as spell_number
     from spell_starts

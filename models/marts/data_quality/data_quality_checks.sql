@@ -229,7 +229,12 @@ quarantined as (
 
 ),
 
-{%- set dfe_results = adapter.get_relation(database=none, schema='validation', identifier='dfe_rule_results') if execute else none %}
+{%- set dfe_results = none %}
+{%- if execute %}
+    {%- set dfe_results = adapter.get_relation(
+        database=target.database, schema='validation', identifier='dfe_rule_results'
+    ) %}
+{%- endif %}
 
 dfe_validator as (
 

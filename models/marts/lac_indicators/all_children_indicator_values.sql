@@ -2,8 +2,9 @@
     The `all_` health indicators for all children in the LA, per LA, collection
     year and breakdown cell (all, sex), before disclosure control. Each event
     (attended MHSDS contact, ECDS attendance, emergency admission) of a child
-    aged 0 to 17 counts for the LA where the child lived on the event date: the
-    HES LA of residence for admissions, otherwise the person's residence spell
+    aged 0 to 17 (birthday taken as the end of the birth month) counts for the
+    LA where the child lived on the event date: the HES LA of residence for
+    admissions, otherwise the person's residence spell
     (person_residence). MH contact counts children once, in the LA of their
     first attended contact of the year. Denominator: ONS mid-year population
     aged 0 to 17 of the calendar year in which the collection year starts
@@ -124,7 +125,8 @@ events_resident as (
         persons.birth_month is null
         or (
             persons.birth_month <= events.event_date
-            and {{ age_in_years('persons.birth_month', 'events.event_date') }} <= 17
+            -- birthday taken as the end of the birth month: in doubt, still a child
+            and {{ age_in_years(dbt.dateadd('month', 1, 'persons.birth_month'), 'events.event_date') }} <= 17
         )
 ),
 

@@ -50,7 +50,6 @@ final as (
     select
         person_id,
         la_code,
-        la_child_id,
         collection_year,
         assessment_start_date,
         factor_code,

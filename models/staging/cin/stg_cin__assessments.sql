@@ -73,7 +73,6 @@ final as (
     select
         person_key.person_id,
         ranked.la_code,
-        ranked.la_child_id,
         ranked.collection_year,
         referrals.referral_date,
         ranked.assessment_start_date,

@@ -36,7 +36,6 @@ final as (
     select
         person_key.person_id,
         ranked.la_code,
-        ranked.la_child_id,
         ranked.collection_year,
         {{ sex_harmonised('coalesce(ranked.sex_code, ranked.gender_current_code)') }} as sex,
         ranked.sex_code as sex_code_as_returned,

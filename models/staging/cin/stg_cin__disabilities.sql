@@ -36,7 +36,6 @@ final as (
     select
         person_key.person_id,
         ranked.la_code,
-        ranked.la_child_id,
         ranked.collection_year,
         ranked.disability_code,
         {{ cyplink_decode('cin_codes', 'DISABILITY', 'ranked.disability_code') }} as disability_description,

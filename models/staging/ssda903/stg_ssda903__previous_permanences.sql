@@ -36,7 +36,6 @@ final as (
     select
         person_key.person_id,
         ranked.la_code,
-        ranked.la_child_id,
         ranked.collection_year,
         ranked.previous_permanence,
         {{ cyplink_decode('ssda903_codes', 'PREV_PERM', 'ranked.previous_permanence') }}

@@ -36,7 +36,6 @@ final as (
     select
         person_key.person_id,
         ranked.la_code,
-        ranked.la_child_id,
         ranked.collection_year,
         ranked.social_worker_id,
         ranked.sw_episode_start_date,

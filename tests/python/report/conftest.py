@@ -23,21 +23,20 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_sample_warehouse(path, indicators=leaky_indicators())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def stub_bundle() -> Iterator[None]:
-    """Use a stub instead of the real Vega bundle."""
+    """Use a stub instead of the real Vega bundle (for one test only)."""
     with mock.patch("cyplink.report.charts.vega_bundle", return_value=STUB_BUNDLE):
         yield
 
 
 @pytest.fixture(scope="session")
-def report_dir(
-    sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory, stub_bundle: None
-) -> Path:
-    """The report built from the sample warehouse."""
+def report_dir(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report built from the sample warehouse (with the stub bundle)."""
     from cyplink.report.data import load_report_data
     from cyplink.report.render import build_report
 
     out = tmp_path_factory.mktemp("report-out")
-    build_report(load_report_data(sample_warehouse), out)
+    with mock.patch("cyplink.report.charts.vega_bundle", return_value=STUB_BUNDLE):
+        build_report(load_report_data(sample_warehouse), out)
     return out

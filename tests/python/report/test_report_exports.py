@@ -25,6 +25,9 @@ def _warehouse(path: Path) -> Path:
         con.execute("create table marts.thing as select 1 as a")
         con.execute("comment on column marts.thing.a is 'The a column.'")
         con.execute("create table staging.secret as select 'x' as nhs_number")
+        con.execute("create schema reference")
+        con.execute("create table reference.indicator_catalogue as select 'x' as id")
+        con.execute("create table reference.other_codes as select 'y' as code")
     return path
 
 
@@ -51,10 +54,13 @@ def test_exports_write_files_and_a_dictionary(tmp_path: Path) -> None:
         "publication/indicators.parquet",
         "publication/indicators.csv",
         "marts/thing.parquet",
+        "reference/indicator_catalogue.parquet",
+        "reference/indicator_catalogue.csv",
         "data_dictionary.csv",
         "data_dictionary.md",
     } <= names
     assert not any("staging" in n for n in names), "only publication and marts are exported"
+    assert not any("other_codes" in n for n in names), "only the catalogue and LA list"
 
     rows = list(csv.DictReader((out / "data_dictionary.csv").open()))
     by_column = {(r["table"], r["column"]): r for r in rows}

@@ -182,3 +182,14 @@ def test_breakdowns_of_the_latest_year_are_tabulated(report_dir: Path) -> None:
     header = _text(re.search(r"<thead>(.*?)</thead>", table.group(1), re.S).group(1))
     assert "Male" in header and "Female" in header
     assert 'data-indicator="cla_31mar_count"' in table.group(1)
+
+
+def test_the_report_is_deterministic(
+    sample_warehouse: Path, report_dir: Path, tmp_path: Path, stub_bundle: None
+) -> None:
+    from cyplink.report.data import load_report_data
+    from cyplink.report.render import build_report
+
+    build_report(load_report_data(sample_warehouse), tmp_path, only=["E09000015"])
+    for name in ("index.html", "E09000015.html"):
+        assert (tmp_path / name).read_bytes() == (report_dir / name).read_bytes(), name

@@ -155,21 +155,32 @@ def test_cla_count_matches_the_903_returns(tiny_run: TinyRun) -> None:
 
 
 def test_903_episodes_are_valid_within_each_return(tiny_run: TinyRun) -> None:
-    """No overlaps, DEC >= DECOM, non-S episodes chain from an X1 ending the same day."""
+    """No overlaps, DEC >= DECOM, non-S episodes chain from an X1 ending the same day, a legal
+    status change keeps the placement, and the reason for a placement change is on the
+    episode that ended."""
     for path in tiny_run.landing.glob("ssda903/*/*/episodes.csv"):
         ep = pd.read_csv(path, dtype=str)
         ep["decom"] = pd.to_datetime(ep["DECOM"], format="%d/%m/%Y")
         ep["dec"] = pd.to_datetime(ep["DEC"], format="%d/%m/%Y")
         assert (ep["dec"].isna() | (ep["dec"] >= ep["decom"])).all(), path
-        ep = ep.sort_values(["CHILD", "decom"])
-        prev_dec = ep.groupby("CHILD")["dec"].shift(1)
-        prev_rec = ep.groupby("CHILD")["REC"].shift(1)
-        has_prev = ep.groupby("CHILD").cumcount() > 0
-        assert (~has_prev | (prev_dec <= ep["decom"])).all(), f"overlap in {path}"
+        ep = ep.sort_values(["CHILD", "decom"]).reset_index(drop=True)
+        grp = ep.groupby("CHILD")
+        prev = {
+            c: grp[c].shift(1)
+            for c in ("dec", "REC", "PLACE", "PL_POST", "URN", "PLACE_PROVIDER", "LS")
+        }
+        has_prev = grp.cumcount() > 0
+        assert (~has_prev | (prev["dec"] <= ep["decom"])).all(), f"overlap in {path}"
         chained = ep["RNE"] != "S"
-        ok = ~(chained & has_prev) | ((prev_dec == ep["decom"]) & (prev_rec == "X1"))
+        ok = ~(chained & has_prev) | ((prev["dec"] == ep["decom"]) & (prev["REC"] == "X1"))
         assert ok.all(), f"broken chain in {path}: {ep[~ok].head()}"
-        assert (~has_prev | ~((prev_rec == "X1") & (prev_dec == ep["decom"])) | chained).all()
+        legal = (ep["RNE"] == "L") & has_prev
+        for col in ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER"):
+            same = (ep[col].fillna("") == prev[col].fillna("")) | ~legal
+            assert same.all(), f"RNE L changed {col} in {path}"
+        nxt_rne = grp["RNE"].shift(-1)
+        ends_for_move = (ep["REC"] == "X1") & nxt_rne.isin(["P", "B", "T", "U"])
+        assert ep.loc[ends_for_move, "REASON_PLACE_CHANGE"].notna().all(), path
 
 
 def test_oc2_only_for_children_looked_after_twelve_months(tiny_run: TinyRun) -> None:
