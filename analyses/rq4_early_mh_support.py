@@ -25,9 +25,9 @@ Design
     Covariates: age at need, sex, LA, need source, legal status and placement type
     at need, prior CIN and CP, prior A&E and emergency admissions (24 months), prior
     self-harm, prior MHSDS referrals, prior mental health codes, and the latest SDQ
-    score (an indicator of whether one was returned, and the score where it was). Severity of need is the confounder: sicker
-    children are seen sooner and do worse, so the unadjusted comparison is biased
-    towards no benefit; the SDQ score, prior self-harm and prior mental health
+    score (whether one was returned, and the score where it was). Severity of need is
+    the confounder: sicker children are seen sooner and do worse, so the unadjusted
+    comparison is biased towards no benefit; the SDQ score, prior self-harm and prior mental health
     records are the markers of severity that the adjustment relies on.
 
 Disclosure

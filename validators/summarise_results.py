@@ -150,10 +150,10 @@ def markdown(results_path: Path, returns_path: Path, threshold: float) -> str:
     for share in shares:
         by_rule[(share.validator, share.rule_code)].append(share)
     lines.append(
-        "| validator | rule | message | returns | children flagged | max % | where (max) "
-        "| returns over threshold (artefacts excluded) | note |"
+        "| validator | rule | message | returns | children flagged | % of all children "
+        "| max % | where (max) | returns over threshold (artefacts excluded) | note |"
     )
-    lines.append("|---|---|---|---:|---:|---:|---|---:|---|")
+    lines.append("|---|---|---|---:|---:|---:|---:|---|---:|---|")
     ordered = sorted(by_rule.items(), key=lambda item: -max(s.pct for s in item[1]))
     for (validator, code), items in ordered:
         top = max(items, key=lambda s: s.pct)
@@ -168,10 +168,40 @@ def markdown(results_path: Path, returns_path: Path, threshold: float) -> str:
             message = message[:87] + "..."
         lines.append(
             f"| {validator} | {code} | {message} | {len(items)} | "
-            f"{sum(s.flagged for s in items)} | {top.pct:.1f} | {top.la_code} {top.year} "
+            f"{sum(s.flagged for s in items)} | "
+            f"{100.0 * sum(s.flagged for s in items) / max(n_children[validator], 1):.2f} | "
+            f"{top.pct:.1f} | {top.la_code} {top.year} "
             f"| {over} | {'artefact: ' + note if note else ''} |"
         )
     lines.append("")
+
+    for validator in ("ssda903", "cin_census"):
+        grid_returns = [r for r in returns if r["validator"] == validator]
+        if not grid_returns:
+            continue
+        years = sorted({r["collection_year"] for r in grid_returns})
+        las = sorted({r["la_code"] for r in grid_returns})
+        best: dict[tuple[str, str], RuleShare] = {}
+        for share in data:
+            if share.validator != validator:
+                continue
+            key = (share.la_code, share.year)
+            if key not in best or share.pct > best[key].pct:
+                best[key] = share
+        lines.append(
+            f"{validator}: largest % of a return's children flagged by one rule "
+            "(known artefacts excluded), rule code in brackets"
+        )
+        lines.append("")
+        lines.append("| LA | " + " | ".join(years) + " |")
+        lines.append("|---|" + "---:|" * len(years))
+        for la in las:
+            cells = []
+            for year in years:
+                top = best.get((la, year))
+                cells.append(f"{top.pct:.0f} ({top.rule_code})" if top else "0")
+            lines.append(f"| {la} | " + " | ".join(cells) + " |")
+        lines.append("")
 
     lines.append(
         "| validator | LA | year | ruleset | children | flagged (any rule) | % | max rule % |"

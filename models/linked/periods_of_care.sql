@@ -14,6 +14,7 @@ care_episodes as (
         placement_number,
         episode_start_date,
         effective_end_date,
+        reason_new_episode,
         reason_episode_ceased,
         legal_status
     from {{ ref('care_episodes') }}
@@ -26,6 +27,7 @@ period_bounds as (
         period_number,
         min(person_id) as person_id,
         min(episode_start_date) as period_start_date,
+        min(episode_number) as first_episode_number,
         max(episode_number) as last_episode_number,
         count(*) as episode_count,
         count(distinct placement_number) as placement_count
@@ -45,8 +47,14 @@ final as (
         care_episodes.legal_status as last_legal_status,
         period_bounds.episode_count,
         period_bounds.placement_count,
-        care_episodes.effective_end_date is null as is_open
+        care_episodes.effective_end_date is null as is_open,
+        first_episode.reason_new_episode <> 'S' as is_left_censored
     from period_bounds
+    inner join care_episodes as first_episode
+        on
+            period_bounds.la_code = first_episode.la_code
+            and period_bounds.la_child_id = first_episode.la_child_id
+            and period_bounds.first_episode_number = first_episode.episode_number
     inner join care_episodes
         on
             period_bounds.la_code = care_episodes.la_code

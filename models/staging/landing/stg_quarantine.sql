@@ -46,14 +46,14 @@ row_errors as (
 
     select
         'row' as quarantine_level,
-        landing_table,
-        source_file,
-        source_row_number,
-        la_code,
-        collection_year,
-        dq_error.column_name,
-        dq_error.raw_value,
-        dq_error.reason
+        failed_checks.landing_table,
+        failed_checks.source_file,
+        failed_checks.source_row_number,
+        failed_checks.la_code,
+        failed_checks.collection_year,
+        failed_checks.dq_error.column_name,
+        failed_checks.dq_error.raw_value,
+        failed_checks.dq_error.reason
     from failed_checks
 
 ),

@@ -24,7 +24,7 @@ final as (
 
     select
         la_code,
-        cast(year as integer) as year,
+        cast(year as integer) as year,  -- noqa: RF04 (column name fixed by the landing contract)
         cast(age as integer) as age,
         sex,
         population,

@@ -2,7 +2,7 @@
 
 A cohort is drawn the way the synthetic generator plants RQ4 (severity raises both
 the chance of early support and the outcome rate; early support multiplies the rate
-by 0.6), with the SDQ score as the observed marker of severity. The adjusted model
+by 0.6), with the SDQ score as an (almost) error-free marker of severity. The adjusted model
 must recover the effect; the unadjusted one must be biased towards no benefit.
 """
 
@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "analyses"))
 
-import rq4_early_mh_support as analysis  # noqa: E402
+import rq4_early_mh_support as analysis
 
 TRUE_RATE_RATIO = 0.6
 
@@ -31,7 +31,7 @@ def simulated_cohort(n: int = 2000, seed: int = 7) -> pd.DataFrame:
     early = rng.random(n) < p_early
     rate = 1.0 * np.exp(0.5 * severity) * np.where(early, TRUE_RATE_RATIO, 1.0)
     counts = rng.poisson(rate * 0.5, size=(4, n))
-    sdq = np.clip(np.round(14 + 6 * severity + rng.normal(0, 1, n)), 0, 40)
+    sdq = np.clip(np.round(14 + 6 * severity), 0, 40)
     zeros = np.zeros(n)
     return pd.DataFrame(
         {

@@ -189,14 +189,14 @@ sus_events as (
     select
         health_events.person_id,
         health_events.source_system,
+        health_events.event_id,
+        health_events.event_date,
         case
             when health_events.event_type = 'ae_attendance' then 'ae_attendance'
             when health_events.event_type = 'outpatient_appointment' then 'outpatient_attendance'
             when health_events.is_emergency_admission then 'emergency_admission'
             else 'other_admission'
         end as event_type,
-        health_events.event_id,
-        health_events.event_date,
         coalesce(sus_flags.is_self_harm, 0) as is_self_harm,
         coalesce(sus_flags.is_mental_health, 0) as is_mental_health,
         coalesce(sus_flags.is_injury, 0) as is_injury,

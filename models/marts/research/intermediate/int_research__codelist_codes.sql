@@ -80,11 +80,11 @@ unioned as (
 final as (
     select distinct
         codelist,
-        replace(replace(lower(trim(code_group)), '-', '_'), ' ', '_') as condition,
         subgroup,
         dataset,
         field,
         code_type,
+        replace(replace(lower(trim(code_group)), '-', '_'), ' ', '_') as condition,
         case
             when code_type = 'icd10' then upper(replace(trim(code), '.', ''))
             else trim(code)
