@@ -50,8 +50,8 @@ class LinkageParameters:
     predict_floor_match_weight: float = -5.0
     """Scored pairs below this weight are dropped straight away (they never link)."""
     seed: int = 42
-    u_max_pairs: float = 5e6
-    u_num_chunks: int = 10
+    u_max_pairs: float = 1.2e6
+    u_num_chunks: int = 1
     em_max_pairs: float = 1e6
     em_max_iterations: int = 10
     prior_recall: float = 0.8

@@ -66,10 +66,15 @@ def build_quality_tables(con: duckdb.DuckDBPyConnection, threshold: float) -> li
         with members as (
             select record_keys.key_id, record_keys.source_system, record_keys.provider_code,
                 record_keys.sex, clusters.cluster_id,
-                date_diff('year', record_keys.dob,
-                    coalesce(record_keys.last_record_date,
-                        (select max(last_record_date) from record_keys))) as age
-            from record_keys inner join clusters on clusters.key_id = record_keys.key_id
+                date_diff('year', record_keys.dob, age_at.on_date)
+                    - (strftime(age_at.on_date, '%m%d') < strftime(record_keys.dob, '%m%d'))::int
+                    as age
+            from record_keys
+            inner join clusters on clusters.key_id = record_keys.key_id
+            cross join lateral (
+                select coalesce(record_keys.last_record_date,
+                    (select max(last_record_date) from record_keys)) as on_date
+            ) as age_at
         ),
         cluster_health as (
             select cluster_id,

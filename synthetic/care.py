@@ -20,7 +20,6 @@ from synthetic.areas import AREAS, cla_target, stability_target
 from synthetic.calendar import (
     NEVER,
     add_years,
-    age_years,
     collection_year,
     day,
     year_end,
@@ -552,8 +551,12 @@ def build_episodes(
         "PR4",
     ).astype(object)
     ep["provider"] = provider
-    registered = np.isin(place, ["K1", "K2", "K3", "S1", "R1"]) | (
-        np.isin(place, ["U4", "U5", "U6"]) & np.isin(provider, ["PR4", "PR5"])
+    # supported accommodation (H5) is registered with Ofsted from 28 October 2023
+    h5_registered = (place == "H5") & (ep["dec"].to_numpy() >= day(2023, 10, 29))
+    registered = (
+        np.isin(place, ["K1", "K2", "K3", "S1", "R1"])
+        | h5_registered
+        | (np.isin(place, ["U4", "U5", "U6"]) & np.isin(provider, ["PR4", "PR5"]))
     )
     urn = np.char.add("SC", np.char.zfill(rng.integers(0, 1_000_000, m).astype(str), 6))
     ep["urn"] = np.where(registered, urn.astype(object), "XXXXXXX")
@@ -630,11 +633,6 @@ def short_break_episodes(sb: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
             ),
         }
     )
-
-
-def child_age_at(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
-    """Completed years (re-export for callers)."""
-    return age_years(dob, when)
 
 
 def placements_in_year(episodes: pd.DataFrame, periods: pd.DataFrame, y: int) -> pd.DataFrame:

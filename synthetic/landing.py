@@ -18,13 +18,6 @@ LA_CODES = np.array([a.code for a in AREAS], dtype=object)
 DMY = "%d/%m/%Y"
 
 
-def _s(values: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    out = np.asarray(values).astype(str).astype(object)
-    if valid is not None:
-        out = np.where(valid, out, None)
-    return out
-
-
 def _opt_int(values: np.ndarray) -> np.ndarray:
     """Integers where >= 0, else null (used for blankable 0/1 flags)."""
     v = np.asarray(values)
@@ -102,7 +95,8 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
                 "DEC": fmt(np.where(open_now, NEVER, e_dec), DMY),
                 "REC": np.where(open_now, None, e["rec"].to_numpy()),
                 "REASON_PLACE_CHANGE": np.where(open_now, None, e["reason_place_change"]),
-                "HOME_POST": home_post,
+                # no home address in England for unaccompanied asylum-seeking children
+                "HOME_POST": np.where(uasc_arr[e["pid"].to_numpy()], None, home_post),
                 "PL_POST": pl_post,
                 "URN": e["urn"].to_numpy(),
                 "_decom": e["decom"].to_numpy(),
@@ -335,8 +329,9 @@ def _other_903_tables(
     )
     if y >= 2024:
         sw = kids.copy()
+        in_year = per[(per["start"].to_numpy() <= ye) & (per["end"].to_numpy() >= ys)]
         last = (
-            per.sort_values("start")
+            in_year.sort_values("start")
             .drop_duplicates(["pid", "la"], keep="last")
             .set_index(["pid", "la"])
         )

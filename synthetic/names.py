@@ -462,8 +462,3 @@ def draw_names(
         idx = lo + np.minimum((u[sel] ** 1.8 * n).astype(np.int64), n - 1)
         out[sel] = names[idx]
     return out
-
-
-def nickname_table() -> dict[str, str]:
-    """First variant of each formal name (deterministic choice used by error injection)."""
-    return {k: v[0] for k, v in NICKNAMES.items()}

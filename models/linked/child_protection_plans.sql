@@ -8,7 +8,6 @@ cp_plans as (
     select
         person_id,
         la_code,
-        la_child_id,
         referral_date,
         cpp_start_date,
         cpp_end_date,
@@ -23,7 +22,6 @@ final as (
     select
         person_id,
         la_code,
-        la_child_id,
         referral_date,
         cpp_start_date,
         cpp_end_date,

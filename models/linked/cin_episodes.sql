@@ -9,7 +9,6 @@ referrals as (
     select
         person_id,
         la_code,
-        la_child_id,
         referral_date,
         closure_date,
         referral_source,
@@ -24,42 +23,41 @@ referrals as (
 assessments as (
     select
         la_code,
-        la_child_id,
+        person_id,
         referral_date,
         count(*) as assessment_count,
         max(case when has_child_mental_health_factor then 1 else 0 end) = 1 as has_child_mental_health_factor,
         max(case when has_self_harm_factor then 1 else 0 end) = 1 as has_self_harm_factor
     from {{ ref('stg_cin__assessments') }}
-    group by la_code, la_child_id, referral_date
+    group by la_code, person_id, referral_date
 ),
 
 cin_plans as (
     select
         la_code,
-        la_child_id,
+        person_id,
         referral_date,
         count(*) as cin_plan_count,
         min(cin_plan_start_date) as first_cin_plan_start_date
     from {{ ref('stg_cin__cin_plans') }}
-    group by la_code, la_child_id, referral_date
+    group by la_code, person_id, referral_date
 ),
 
 cp_plans as (
     select
         la_code,
-        la_child_id,
+        person_id,
         referral_date,
         count(*) as cp_plan_count,
         min(cpp_start_date) as first_cp_plan_start_date
     from {{ ref('stg_cin__cp_plans') }}
-    group by la_code, la_child_id, referral_date
+    group by la_code, person_id, referral_date
 ),
 
 final as (
     select
         referrals.person_id,
         referrals.la_code,
-        referrals.la_child_id,
         referrals.referral_date,
         referrals.closure_date,
         referrals.referral_source,
@@ -79,17 +77,17 @@ final as (
     left join assessments
         on
             referrals.la_code = assessments.la_code
-            and referrals.la_child_id = assessments.la_child_id
+            and referrals.person_id = assessments.person_id
             and referrals.referral_date = assessments.referral_date
     left join cin_plans
         on
             referrals.la_code = cin_plans.la_code
-            and referrals.la_child_id = cin_plans.la_child_id
+            and referrals.person_id = cin_plans.person_id
             and referrals.referral_date = cin_plans.referral_date
     left join cp_plans
         on
             referrals.la_code = cp_plans.la_code
-            and referrals.la_child_id = cp_plans.la_child_id
+            and referrals.person_id = cp_plans.person_id
             and referrals.referral_date = cp_plans.referral_date
 )
 

@@ -52,7 +52,7 @@ weighted as (
         standard_population.standard_weight,
         {{ dsr_term('strata.events', 'strata.person_years', 'standard_population.standard_weight') }} as dsr_term,
         {{ dsr_variance_term('strata.events', 'strata.person_years', 'standard_population.standard_weight') }}
-        as dsr_variance_term
+            as dsr_variance_term
     from strata
     left join standard_population
         on
@@ -72,7 +72,7 @@ grouped as (
         sum(person_years) as person_years,
         sum(events) as events,
         sum(case when person_years > 0 and standard_weight is not null then events else 0 end)
-        as standardised_events,
+            as standardised_events,
         sum(dsr_term) as sum_dsr_terms,
         sum(dsr_variance_term) as sum_dsr_variance_terms,
         sum(case when person_years > 0 then standard_weight else 0 end) as sum_standard_weights

@@ -111,7 +111,7 @@ ks4_after_entry as (
     inner join ks4
         on
             windows.person_id = ks4.person_id
-            and ks4.ks4_date > windows.entry_date
+            and windows.entry_date < ks4.ks4_date
     where windows.follow_up_window = 'entry_0_12m'
 ),
 

@@ -111,7 +111,7 @@ mh_before_entry as (
         on
             entries.person_id = events.person_id
             and events.is_mental_health
-            and events.event_date < entries.entry_date
+            and entries.entry_date > events.event_date
     group by entries.entry_id
 ),
 
@@ -134,8 +134,8 @@ window_events as (
     inner join events
         on
             censored.person_id = events.person_id
-            and events.event_date >= censored.window_start_date
-            and events.event_date < censored.window_end_date
+            and censored.window_start_date <= events.event_date
+            and censored.window_end_date > events.event_date
             and events.event_date <= {{ research_end_of_data() }}
     group by censored.entry_id, censored.follow_up_window
 ),

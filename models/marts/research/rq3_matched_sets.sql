@@ -103,8 +103,8 @@ cin_candidates as (
     inner join social_care
         on
             cases.la_code = social_care.la_code
-            and social_care.start_date <= cases.index_date
-            and (social_care.end_date is null or social_care.end_date >= cases.index_date)
+            and cases.index_date >= social_care.start_date
+            and (social_care.end_date is null or cases.index_date <= social_care.end_date)
     inner join never_looked_after
         on
             social_care.person_id = never_looked_after.person_id

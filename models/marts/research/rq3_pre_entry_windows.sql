@@ -69,9 +69,9 @@ windows as (
         members.*,
         window_numbers.window_number,
         cast({{ dbt.dateadd('month', '-30 + 6 * window_numbers.window_number', 'members.index_date') }} as date)
-        as window_start_date,
+            as window_start_date,
         cast({{ dbt.dateadd('month', '-24 + 6 * window_numbers.window_number', 'members.index_date') }} as date)
-        as window_end_date
+            as window_end_date
     from members
     cross join window_numbers
 ),
@@ -97,8 +97,8 @@ window_events as (
     inner join events
         on
             windows.person_id = events.person_id
-            and events.event_date >= windows.window_start_date
-            and events.event_date < windows.window_end_date
+            and windows.window_start_date <= events.event_date
+            and windows.window_end_date > events.event_date
     group by 1, 2, 3, 4
 ),
 
@@ -114,8 +114,8 @@ window_social_care as (
     inner join social_care
         on
             windows.person_id = social_care.person_id
-            and social_care.start_date < windows.window_end_date
-            and (social_care.end_date is null or social_care.end_date >= windows.window_start_date)
+            and windows.window_end_date > social_care.start_date
+            and (social_care.end_date is null or windows.window_start_date <= social_care.end_date)
     group by 1, 2, 3, 4
 ),
 
@@ -132,8 +132,8 @@ window_school as (
     inner join school_terms
         on
             windows.person_id = school_terms.person_id
-            and school_terms.term_mid_date >= windows.window_start_date
-            and school_terms.term_mid_date < windows.window_end_date
+            and windows.window_start_date <= school_terms.term_mid_date
+            and windows.window_end_date > school_terms.term_mid_date
     group by 1, 2, 3, 4
 ),
 
@@ -151,6 +151,9 @@ final as (
         windows.window_number,
         windows.window_start_date,
         windows.window_end_date,
+        window_school.sessions_possible,
+        window_school.sessions_absent,
+        window_school.exclusions,
         coalesce(window_events.ae_attendances, 0) as ae_attendances,
         coalesce(window_events.emergency_admissions, 0) as emergency_admissions,
         coalesce(window_events.injury_presentations, 0) as injury_presentations,
@@ -158,10 +161,7 @@ final as (
         coalesce(window_events.mh_diagnosis_records, 0) as mh_diagnosis_records,
         coalesce(window_events.chronic_condition_records, 0) as chronic_condition_records,
         coalesce(window_social_care.had_cin_episode, false) as had_cin_episode,
-        coalesce(window_social_care.had_cp_plan, false) as had_cp_plan,
-        window_school.sessions_possible,
-        window_school.sessions_absent,
-        window_school.exclusions
+        coalesce(window_social_care.had_cp_plan, false) as had_cp_plan
     from windows
     left join window_events
         on

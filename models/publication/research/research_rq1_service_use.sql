@@ -22,13 +22,12 @@ rates as (
         'all' as breakdown_value,
         events as numerator,
         children as denominator,
-        crude_rate_per_1000 as value,
+        crude_rate_per_1000 as value,  -- noqa: RF04 (the column sdc_protect expects)
         crude_rate_lower_ci as lower_ci,
         crude_rate_upper_ci as upper_ci,
         'mean' as value_type,
         1000 as multiplier,
         true as check_numerator,
-        population_group = 'looked_after' as check_denominator,
         false as check_complement,
         person_years,
         dsr_per_1000,
@@ -39,7 +38,8 @@ rates as (
         crude_rate_ratio_upper_ci,
         dsr_rate_ratio,
         dsr_rate_ratio_lower_ci,
-        dsr_rate_ratio_upper_ci
+        dsr_rate_ratio_upper_ci,
+        population_group = 'looked_after' as check_denominator
     from {{ ref('rq1_service_use_rates') }}
 ),
 
@@ -69,7 +69,7 @@ final as (
         cast(sdc_protected.numerator as {{ dbt.type_bigint() }}) as events,
         cast(sdc_protected.denominator as {{ type_double() }}) as children,
         cast(case when sdc_protected.status = 'published' then sdc_protected.person_years end as {{ type_double() }})
-        as person_years,
+            as person_years,
         cast(sdc_protected.value as {{ type_double() }}) as crude_rate_per_1000,
         cast(sdc_protected.lower_ci as {{ type_double() }}) as crude_rate_lower_ci,
         cast(sdc_protected.upper_ci as {{ type_double() }}) as crude_rate_upper_ci,

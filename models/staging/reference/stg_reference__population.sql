@@ -24,7 +24,8 @@ final as (
 
     select
         la_code,
-        cast(year as integer) as year,  -- noqa: RF04 (column name fixed by the landing contract)
+        -- `year` is the landing contract's column name
+        cast(year as integer) as year,  -- noqa: RF04
         cast(age as integer) as age,
         sex,
         population,

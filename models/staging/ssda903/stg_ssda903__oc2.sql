@@ -37,10 +37,10 @@ final as (
         ranked.la_code,
         ranked.la_child_id,
         ranked.collection_year,
-        -- DfE rule 180: a valid SDQ score is a whole number 0-40; others are kept as recorded only
-        case when ranked.sdq_score_recorded between 0 and 40 then ranked.sdq_score_recorded end as sdq_score,
         ranked.sdq_score_recorded,
         ranked.sdq_reason,
+        ranked.source_file,
+        ranked.source_row_number,
         cast(ranked.convicted as integer) as convicted,
         cast(ranked.health_check as integer) as health_check,
         cast(ranked.immunisations as integer) as immunisations,
@@ -50,8 +50,8 @@ final as (
         cast(ranked.intervention_received as integer) as intervention_received,
         cast(ranked.intervention_offered as integer) as intervention_offered,
         cast(date_trunc('month', ranked.date_of_birth) as date) as birth_month,
-        ranked.source_file,
-        ranked.source_row_number
+        -- DfE rule 180: a valid SDQ score is a whole number 0-40; others are kept as recorded only
+        case when ranked.sdq_score_recorded between 0 and 40 then ranked.sdq_score_recorded end as sdq_score
     from ranked
     left join person_key
         on

@@ -53,7 +53,7 @@ final as (
         ranked.source_row_number,
         list_filter(
             [ranked.diagnosis_01_snomed, ranked.diagnosis_02_snomed, ranked.diagnosis_03_snomed],
-            lambda code: code is not null  -- noqa: RF02 (lambda parameter, not a column)
+            lambda code: code is not null  -- noqa: RF02
         ) as diagnoses
     from ranked
     left join person_key

@@ -29,7 +29,7 @@ def _partition(ids: dict, keys: set) -> dict:
 
 
 def test_ids_stable_across_reruns_and_an_appended_year(tmp_path, fast_params, key_file):
-    people = make_people(160, seed=3, twins=4)
+    people = make_people(120, seed=3, twins=4)
     newborns = make_people(20, seed=99, twins=0)
     for i, person in enumerate(newborns):
         person.pid = f"NEW{i:03d}"

@@ -63,7 +63,7 @@ def _append_twins(landing: Path) -> None:
 
 def test_twins_stay_apart(tmp_path, fast_params, key_file):
     landing = tmp_path / "landing"
-    write_landing(make_people(150, twins=5), landing)
+    write_landing(make_people(120, twins=5), landing)
     _append_twins(landing)
     warehouse = tmp_path / "wh.duckdb"
     run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)

@@ -1,4 +1,4 @@
-{{ config(tags=['publication', 'disclosure_control'], severity='error') }}
+{{ config(tags=['publication', 'disclosure_control', 'lac_indicators'], severity='error') }}
 {#
     Fails for every suppressed cell of publication.indicators that can be
     recovered by subtraction: the cells of a breakdown sum to the `all` row of

@@ -1,4 +1,4 @@
-{{ config(tags=['publication', 'disclosure_control'], severity='error') }}
+{{ config(tags=['publication', 'disclosure_control', 'lac_indicators'], severity='error') }}
 {#
     Fails for every published row of publication.indicators that shows a count
     of people or events below var('sdc_threshold'): a numerator, a checked

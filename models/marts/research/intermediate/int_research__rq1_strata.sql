@@ -49,10 +49,10 @@ panel as (
 population as (
     select
         la_code,
-        year + 1 as collection_year,
         age,
         sex,
-        population
+        population,
+        year + 1 as collection_year
     from {{ ref('stg_reference__population') }}
     where age between 0 and 17
 ),
@@ -65,9 +65,9 @@ events as (
         {{ collection_year_of('event_date') }} as collection_year
     from {{ ref('int_research__clinical_events') }}
     where event_type in (
-        'mh_referral', 'mh_attended_contact', 'gp_consultation',
-        'outpatient_attendance', 'ae_attendance', 'emergency_admission'
-    )
+            'mh_referral', 'mh_attended_contact', 'gp_consultation',
+            'outpatient_attendance', 'ae_attendance', 'emergency_admission'
+        )
 ),
 
 measures as (
@@ -109,8 +109,10 @@ care_time_banded as (
         care_time.time_end_date,
         coalesce(persons.sex, 'U') as sex,
         {{ dfe_age_group(age_in_years('persons.birth_month', 'care_time.year_end_date')) }} as age_band,
-        ({{ research_days_between('care_time.time_start_date', 'care_time.time_end_date') }} + 1) / 365.25
-        as person_years
+        (                        {{ research_days_between('care_time.time_start_date', 'care_time.time_end_date') }} + 1
+        )
+        / 365.25
+            as person_years
     from care_time
     left join persons
         on care_time.person_id = persons.person_id

@@ -1,14 +1,14 @@
 {#
-    School attendance and exclusions per pupil and census term (school census),
-    with the term's dates so the research windows can place each term in time.
-    A census year is named by the summer it ends in (2024 = 2023/24): autumn runs
-    1 September to 31 December of the year before, spring 1 January to 31 March,
-    summer 1 April to 31 July. A term counts in a window when its middle day falls
-    in it. Exclusions are counted in the term they start.
+    School attendance and exclusions per pupil and census term (linked.school_terms,
+    summed over the pupil's enrolments), with the term's dates so the research
+    windows can place each term in time. A census year is named by the summer it
+    ends in (2024 = 2023/24): autumn runs 1 September to 31 December of the year
+    before, spring 1 January to 31 March, summer 1 April to 31 July. A term counts
+    in a window when its middle day falls in it.
 #}
 with
 
-pupils as (
+school_terms as (
     select
         person_id,
         la_code,
@@ -16,22 +16,12 @@ pupils as (
         census_term,
         sessions_possible,
         sessions_authorised_absence,
-        sessions_unauthorised_absence
-    from {{ ref('stg_school_census__pupils_on_roll') }}
+        sessions_unauthorised_absence,
+        exclusion_count,
+        permanent_exclusion_count,
+        exclusion_sessions
+    from {{ ref('school_terms') }}
     where person_id is not null
-),
-
-exclusions as (
-    select
-        person_id,
-        census_year,
-        census_term,
-        count(*) as exclusions,
-        sum(case when is_permanent then 1 else 0 end) as permanent_exclusions,
-        sum(exclusion_sessions) as exclusion_sessions
-    from {{ ref('stg_school_census__exclusions') }}
-    where person_id is not null
-    group by person_id, census_year, census_term
 ),
 
 terms as (
@@ -42,8 +32,11 @@ terms as (
         max(la_code) as la_code,
         sum(sessions_possible) as sessions_possible,
         sum(coalesce(sessions_authorised_absence, 0) + coalesce(sessions_unauthorised_absence, 0))
-        as sessions_absent
-    from pupils
+        as sessions_absent,
+        sum(exclusion_count) as exclusions,
+        sum(permanent_exclusion_count) as permanent_exclusions,
+        sum(exclusion_sessions) as exclusion_sessions
+    from school_terms
     group by person_id, census_year, census_term
 ),
 
@@ -65,24 +58,19 @@ dated as (
 
 final as (
     select
-        dated.person_id,
-        dated.la_code,
-        dated.census_year,
-        dated.census_term,
-        dated.term_start_date,
-        dated.term_end_date,
-        {{ dbt.dateadd('day', 45, 'dated.term_start_date') }} as term_mid_date,
-        dated.sessions_possible,
-        dated.sessions_absent,
-        coalesce(exclusions.exclusions, 0) as exclusions,
-        coalesce(exclusions.permanent_exclusions, 0) as permanent_exclusions,
-        coalesce(exclusions.exclusion_sessions, 0) as exclusion_sessions
+        person_id,
+        la_code,
+        census_year,
+        census_term,
+        term_start_date,
+        term_end_date,
+        {{ dbt.dateadd('day', 45, 'term_start_date') }} as term_mid_date,
+        sessions_possible,
+        sessions_absent,
+        coalesce(exclusions, 0) as exclusions,
+        coalesce(permanent_exclusions, 0) as permanent_exclusions,
+        coalesce(exclusion_sessions, 0) as exclusion_sessions
     from dated
-    left join exclusions
-        on
-            dated.person_id = exclusions.person_id
-            and dated.census_year = exclusions.census_year
-            and dated.census_term = exclusions.census_term
 )
 
 select * from final

@@ -1,20 +1,21 @@
 {#
     Children's social care involvement outside care, one row per record with its
-    dates, from the CIN census: CIN episodes (referral to closure), child
-    protection plans (start to end) and CIN assessments that recorded a mental
-    health concern about the child (factor 4A) or self-harm (factor 15A),
-    dated by the assessment start. Open episodes and plans have a null end date.
+    dates: CIN episodes (linked.cin_episodes, referral to closure), child
+    protection plans (linked.child_protection_plans, start to end) and CIN
+    assessments that recorded a mental health concern about the child (factor 4A)
+    or self-harm (15A), dated by the assessment start (from staging: the linked
+    episode carries the flags but not the assessment date). Open episodes and
+    plans have a null end date.
 #}
 with
 
-cin_referrals as (
+cin_episodes as (
     select
         person_id,
         la_code,
         referral_date,
-        closure_date,
-        is_referral_nfa
-    from {{ ref('stg_cin__referrals') }}
+        closure_date
+    from {{ ref('cin_episodes') }}
     where person_id is not null and referral_date is not null
 ),
 
@@ -24,7 +25,7 @@ cp_plans as (
         la_code,
         cpp_start_date,
         cpp_end_date
-    from {{ ref('stg_cin__cp_plans') }}
+    from {{ ref('child_protection_plans') }}
     where person_id is not null and cpp_start_date is not null
 ),
 
@@ -46,7 +47,7 @@ unioned as (
         'cin_episode' as record_type,
         referral_date as start_date,
         closure_date as end_date
-    from cin_referrals
+    from cin_episodes
     union all
     select distinct
         person_id,
