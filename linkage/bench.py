@@ -114,7 +114,7 @@ def _run_baseline(landing: str, warehouse: str, out: Any) -> None:
         "from baseline_rows where surname is not null group by surname)"
     ).fetchall()[0][0]
     if n_surname > MAX_BASELINE_COMPARISONS:
-        substituted = f"block_on(surname) would score {n_surname:,} pairs: used surname + dob"
+        substituted = f"block_on(surname) would score {int(n_surname):,} pairs: used surname + dob"
         settings.blocking_rules_to_generate_predictions = [
             block_on("first_name", "dob"),
             block_on("surname", "dob"),

@@ -121,7 +121,7 @@ def report(landing: Path, truth: Path, scale: float | None = None) -> str:
     lines = [
         f"Generated {'at scale ' + format(scale, 'g') if scale else ''} against the "
         "published DfE figures (`reference/nwl_*_published.csv`). Generated values are "
-        "the truth folder's expected indicators; blank published = suppressed.",
+        "the truth folder's expected indicators; `c` = suppressed in the published table.",
         "",
     ]
     for y in (2024, 2025):

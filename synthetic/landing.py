@@ -340,7 +340,7 @@ def _other_903_tables(
         p_end = last["end"].reindex(key).fillna(NEVER).to_numpy().astype(np.int64)
         sw_start = np.maximum(p_start, ys - 300)
         change = rng.random(len(sw)) < 0.3
-        ch_day = sw_start + rng.integers(20, 300, len(sw))
+        ch_day = np.maximum(sw_start, ys) + rng.integers(20, 300, len(sw))  # in the year
         change &= (ch_day <= ye) & (ch_day < p_end)
         closed = (p_end <= ye) & (p_end > sw_start)
         ids_ = np.char.add("SW", rng.integers(10000, 99999, len(sw)).astype(str))

@@ -381,12 +381,16 @@ def validate_903(ret: StatutoryReturn) -> ReturnOutcome:
     catcher = _RuleFailureCatcher()
     lac_logger = logging.getLogger("lac_validator.lac_validator")
     lac_logger.addHandler(catcher)
+    printed = io.StringIO()  # some 2025-26 rules print debugging output to stdout
     try:
-        validator = lac_validator.LacValidator(
-            metadata=metadata, files=files, registry=registry, selected_rules=None
-        )
+        with contextlib.redirect_stdout(printed):
+            validator = lac_validator.LacValidator(
+                metadata=metadata, files=files, registry=registry, selected_rules=None
+            )
     finally:
         lac_logger.removeHandler(catcher)
+    for line in printed.getvalue().splitlines():
+        LOG.debug("903 validator printed: %s", line)
 
     originals = dict(tables)
     originals.update({f"{name}_last": table for name, table in prev_tables.items()})

@@ -233,15 +233,41 @@ def markdown(results_path: Path, returns_path: Path, threshold: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def per_return_markdown(results_path: Path, returns_path: Path) -> str:
+    """Children flagged per rule for every return (LA and year), largest first."""
+    results = _read(results_path)
+    returns = _read(returns_path)
+    shares, _ = rule_shares(results, returns)
+    by_return: dict[tuple[str, str, str], list[RuleShare]] = defaultdict(list)
+    for share in shares:
+        by_return[(share.validator, share.la_code, share.year)].append(share)
+    lines = [
+        "| validator | LA | year | children | children flagged per rule: code n (%) |",
+        "|---|---|---|---:|---|",
+    ]
+    for r in returns:
+        key = (r["validator"], r["la_code"], r["collection_year"])
+        items = sorted(by_return.get(key, []), key=lambda s: (-s.flagged, s.rule_code))
+        cells = ", ".join(f"{s.rule_code} {s.flagged} ({s.pct:.0f})" for s in items) or "-"
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {r['children']} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the Markdown summary of one runner output."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--returns", type=Path, default=None)
     parser.add_argument("--threshold", type=float, default=2.0, help="% of children")
+    parser.add_argument(
+        "--per-return", action="store_true", help="children flagged per rule per LA and year"
+    )
     args = parser.parse_args(argv)
     returns = args.returns or args.results.with_name(args.results.stem + ".returns.csv")
-    sys.stdout.write(markdown(args.results, returns, args.threshold))
+    if args.per_return:
+        sys.stdout.write(per_return_markdown(args.results, returns))
+    else:
+        sys.stdout.write(markdown(args.results, returns, args.threshold))
     return 0
 
 

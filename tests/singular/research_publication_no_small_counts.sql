@@ -46,7 +46,7 @@ rq3 as (
     select
         'research_rq3_pre_entry' as model_name,
         comparison_group || ' ' || cast(window_number as varchar) || ' ' || measure || ' ' || statistic
-        as row_key,
+            as row_key,
         unnest(
             case statistic
                 when 'pct_with_any' then [numerator, denominator, denominator - numerator]

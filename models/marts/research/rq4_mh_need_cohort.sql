@@ -192,7 +192,7 @@ first_contacts as (
         on
             needs.person_id = events.person_id
             and events.event_type = 'mh_attended_contact'
-            and events.event_date >= needs.need_date
+            and needs.need_date <= events.event_date
             and events.event_date <= {{ research_end_of_data() }}
     group by needs.entry_id
 ),
@@ -210,7 +210,7 @@ episode_at_need as (
         on
             needs.la_code = care_episodes.la_code
             and needs.la_child_id = care_episodes.la_child_id
-            and care_episodes.episode_start_date <= needs.need_date
+            and needs.need_date >= care_episodes.episode_start_date
 ),
 
 -- placement moves: a new placement inside a period of care; CREQB: the move's recorded
@@ -264,8 +264,11 @@ outcomes as (
             {% for outcome in ['placement_move', 'placement_end_creqb', 'missing_episode', 'self_harm_ae',
                 'emergency_admission'] %}
                 sum(
-                    case when outcome_events.event_date <= needs.window_{{ horizon }}_end_date
-                        then outcome_events.{{ outcome }} else 0 end
+                    case
+                        when outcome_events.event_date <= needs.window_{{ horizon }}_end_date
+                            then outcome_events.{{ outcome }}
+                        else 0
+                    end
                 ) as {{ outcome }}s_{{ horizon }},
             {% endfor %}
         {% endfor %}
@@ -274,8 +277,8 @@ outcomes as (
     inner join outcome_events
         on
             needs.person_id = outcome_events.person_id
-            and outcome_events.event_date > needs.need_date
-            and outcome_events.event_date <= needs.window_24m_end_date
+            and needs.need_date < outcome_events.event_date
+            and needs.window_24m_end_date >= outcome_events.event_date
             and outcome_events.event_date <= {{ research_end_of_data() }}
     group by needs.entry_id
 ),
@@ -284,20 +287,32 @@ school_outcomes as (
     select
         needs.entry_id,
         {% for horizon in ['12m', '24m'] %}
-            sum(case when school_terms.term_mid_date <= needs.window_{{ horizon }}_end_date
-                then school_terms.sessions_possible end) as sessions_possible_{{ horizon }},
-            sum(case when school_terms.term_mid_date <= needs.window_{{ horizon }}_end_date
-                then school_terms.sessions_absent end) as sessions_absent_{{ horizon }},
-            sum(case when school_terms.term_mid_date <= needs.window_{{ horizon }}_end_date
-                then school_terms.exclusions end) as exclusions_{{ horizon }},
+            sum(
+                case
+                    when school_terms.term_mid_date <= needs.window_{{ horizon }}_end_date
+                        then school_terms.sessions_possible
+                end
+            ) as sessions_possible_{{ horizon }},
+            sum(
+                case
+                    when school_terms.term_mid_date <= needs.window_{{ horizon }}_end_date
+                        then school_terms.sessions_absent
+                end
+            ) as sessions_absent_{{ horizon }},
+            sum(
+                case
+                    when school_terms.term_mid_date <= needs.window_{{ horizon }}_end_date
+                        then school_terms.exclusions
+                end
+            ) as exclusions_{{ horizon }},
         {% endfor %}
         count(*) as school_terms_24m
     from needs
     inner join school_terms
         on
             needs.person_id = school_terms.person_id
-            and school_terms.term_mid_date > needs.need_date
-            and school_terms.term_mid_date <= needs.window_24m_end_date
+            and needs.need_date < school_terms.term_mid_date
+            and needs.window_24m_end_date >= school_terms.term_mid_date
     group by needs.entry_id
 ),
 
@@ -331,7 +346,7 @@ prior_health as (
     inner join events
         on
             needs.person_id = events.person_id
-            and events.event_date < needs.need_date
+            and needs.need_date > events.event_date
     group by needs.entry_id
 ),
 
@@ -341,12 +356,12 @@ prior_social_care as (
         max(case when social_care.record_type = 'cin_episode' then 1 else 0 end) = 1 as had_prior_cin_episode,
         max(case when social_care.record_type = 'cp_plan' then 1 else 0 end) = 1 as had_prior_cp_plan,
         max(case when social_care.record_type = 'mh_assessment_factor' then 1 else 0 end) = 1
-        as had_prior_mh_assessment_factor
+            as had_prior_mh_assessment_factor
     from needs
     inner join social_care
         on
             needs.person_id = social_care.person_id
-            and social_care.start_date < needs.need_date
+            and needs.need_date > social_care.start_date
     group by needs.entry_id
 ),
 
@@ -373,7 +388,7 @@ final as (
         {{ collection_year_of('needs.need_date') }} as need_collection_year,
         first_contacts.first_contact_date,
         {{ research_days_between('needs.need_date', 'first_contacts.first_contact_date') }}
-        as days_to_first_contact,
+            as days_to_first_contact,
         case
             when first_contacts.first_contact_date <= needs.early_support_deadline then 'within_3_months'
             when first_contacts.first_contact_date is not null then 'later'
@@ -385,10 +400,10 @@ final as (
         needs.window_24m_end_date <= {{ research_end_of_data() }} as has_24m_follow_up,
         greatest({{ research_days_between('needs.need_date',
             'least(needs.window_12m_end_date, ' ~ research_end_of_data() ~ ')') }}, 0) / 365.25
-        as follow_up_years_12m,
+            as follow_up_years_12m,
         greatest({{ research_days_between('needs.need_date',
             'least(needs.window_24m_end_date, ' ~ research_end_of_data() ~ ')') }}, 0) / 365.25
-        as follow_up_years_24m,
+            as follow_up_years_24m,
         {% for horizon in ['12m', '24m'] %}
             {% for outcome in ['placement_move', 'placement_end_creqb', 'missing_episode', 'self_harm_ae',
                 'emergency_admission'] %}
@@ -403,7 +418,8 @@ final as (
         coalesce(needs.ethnic_group, 'Unknown') as ethnic_group,
         episode_at_need.legal_status as legal_status_at_need,
         episode_at_need.placement_type as placement_type_at_need,
-        {{ research_days_between('needs.period_start_date', 'needs.need_date') }} as days_in_care_before_need,
+        {{ research_days_between('needs.period_start_date', 'needs.need_date') }}
+            as days_in_care_before_need,
         coalesce(prior_social_care.had_prior_cin_episode, false) as had_prior_cin_episode,
         coalesce(prior_social_care.had_prior_cp_plan, false) as had_prior_cp_plan,
         coalesce(prior_social_care.had_prior_mh_assessment_factor, false) as had_prior_mh_assessment_factor,

@@ -22,7 +22,7 @@ rates as (
         'all' as breakdown_value,
         events as numerator,
         children as denominator,
-        crude_rate_per_1000 as value,  -- noqa: RF04 (the column sdc_protect expects)
+        crude_rate_per_1000 as value,  -- noqa: RF04
         crude_rate_lower_ci as lower_ci,
         crude_rate_upper_ci as upper_ci,
         'mean' as value_type,

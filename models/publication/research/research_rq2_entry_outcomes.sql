@@ -47,7 +47,7 @@ statistics as (
         'all' as breakdown_value,
         cast(entries_with_outcome as {{ type_double() }}) as numerator,
         cast(complete_entries as {{ type_double() }}) as denominator,
-        pct_with_outcome as value,  -- noqa: RF04 (the column sdc_protect expects)
+        pct_with_outcome as value,  -- noqa: RF04
         pct_lower_ci as lower_ci,
         pct_upper_ci as upper_ci,
         'proportion' as value_type,
@@ -69,7 +69,7 @@ statistics as (
         'all' as breakdown_value,
         cast(events as {{ type_double() }}) as numerator,
         follow_up_years as denominator,
-        rate_per_1000_years as value,  -- noqa: RF04 (the column sdc_protect expects)
+        rate_per_1000_years as value,  -- noqa: RF04
         rate_lower_ci as lower_ci,
         rate_upper_ci as upper_ci,
         'mean' as value_type,
@@ -91,7 +91,7 @@ statistics as (
         'all' as breakdown_value,
         cast(null as {{ type_double() }}) as numerator,
         cast(complete_entries as {{ type_double() }}) as denominator,
-        mean_score as value,  -- noqa: RF04 (the column sdc_protect expects)
+        mean_score as value,  -- noqa: RF04
         mean_lower_ci as lower_ci,
         mean_upper_ci as upper_ci,
         'mean' as value_type,
@@ -117,7 +117,7 @@ final as (
         cast(status as {{ dbt.type_string() }}) as status,
         cast(numerator as {{ type_double() }}) as numerator,
         cast(denominator as {{ type_double() }}) as denominator,
-        cast(value as {{ type_double() }}) as value,  -- noqa: RF04 (the column sdc_protect expects)
+        cast(value as {{ type_double() }}) as value,  -- noqa: RF04
         cast(lower_ci as {{ type_double() }}) as lower_ci,
         cast(upper_ci as {{ type_double() }}) as upper_ci
     from sdc_protected

@@ -39,7 +39,7 @@ statistics as (
         'all' as breakdown_value,
         cast(children_with_any as {{ type_double() }}) as numerator,
         cast(children as {{ type_double() }}) as denominator,
-        pct_with_any as value,  -- noqa: RF04 (the column sdc_protect expects)
+        pct_with_any as value,  -- noqa: RF04
         pct_lower_ci as lower_ci,
         pct_upper_ci as upper_ci,
         'proportion' as value_type,
@@ -59,7 +59,7 @@ statistics as (
         'all' as breakdown_value,
         cast(events as {{ type_double() }}) as numerator,
         cast(children as {{ type_double() }}) as denominator,
-        rate_per_1000_years as value,  -- noqa: RF04 (the column sdc_protect expects)
+        rate_per_1000_years as value,  -- noqa: RF04
         rate_lower_ci as lower_ci,
         rate_upper_ci as upper_ci,
         'mean' as value_type,
@@ -80,7 +80,7 @@ statistics as (
         'all' as breakdown_value,
         cast(events as {{ type_double() }}) as numerator,
         cast(children as {{ type_double() }}) as denominator,
-        pct_sessions_missed as value,  -- noqa: RF04 (the column sdc_protect expects)
+        pct_sessions_missed as value,  -- noqa: RF04
         cast(null as {{ type_double() }}) as lower_ci,
         cast(null as {{ type_double() }}) as upper_ci,
         'mean' as value_type,
@@ -105,7 +105,7 @@ final as (
         cast(status as {{ dbt.type_string() }}) as status,
         cast(numerator as {{ type_double() }}) as numerator,
         cast(denominator as {{ type_double() }}) as denominator,
-        cast(value as {{ type_double() }}) as value,  -- noqa: RF04 (the column sdc_protect expects)
+        cast(value as {{ type_double() }}) as value,  -- noqa: RF04
         cast(lower_ci as {{ type_double() }}) as lower_ci,
         cast(upper_ci as {{ type_double() }}) as upper_ci
     from sdc_protected

@@ -66,7 +66,7 @@ statistics as (
         breakdown_value,
         cast(events as {{ type_double() }}) as numerator,
         cast(children as {{ type_double() }}) as denominator,
-        1000 * {{ safe_divide('events', 'children * 2') }} as value,  -- noqa: RF04 (the column sdc_protect expects)
+        1000 * {{ safe_divide('events', 'children * 2') }} as value,  -- noqa: RF04
         {{ byar_lower('events', 'children * 2', 1000) }} as lower_ci,
         {{ byar_upper('events', 'children * 2', 1000) }} as upper_ci,
         'mean' as value_type,

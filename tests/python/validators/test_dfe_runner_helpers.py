@@ -126,3 +126,5 @@ def test_summary_report_separates_artefacts_from_data_faults(tmp_path: Path) -> 
     # 202 in 2024 is not the M/F switch year: it counts as a data fault there
     assert summarise.artefact_note("ssda903", "202", "2024") == ""
     assert summarise.artefact_note("ssda903", "202", "2025") != ""
+    per_return = summarise.per_return_markdown(results, tmp_path / "out.returns.csv")
+    assert "| ssda903 | E1 | 2025 | 4 | 202 2 (50), 356 1 (25) |" in per_return

@@ -141,7 +141,11 @@ matched_codes as (
                 recorded_codes.code = codes.code
                 or (codes.is_prefix and starts_with(recorded_codes.code, codes.code))
             )
-    group by 1, 2, 3, 4
+    group by
+        recorded_codes.source_system,
+        recorded_codes.event_id,
+        recorded_codes.person_id,
+        recorded_codes.event_date
 ),
 
 gp_flags as (

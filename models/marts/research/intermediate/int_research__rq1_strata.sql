@@ -100,22 +100,30 @@ care_time as (
             and periods.period_end_date >= collection_years.year_start_date
 ),
 
-care_time_banded as (
+care_time_aged as (
     select
-        care_time.person_id,
-        care_time.la_code,
-        care_time.collection_year,
-        care_time.time_start_date,
-        care_time.time_end_date,
+        care_time.*,
         coalesce(persons.sex, 'U') as sex,
-        {{ dfe_age_group(age_in_years('persons.birth_month', 'care_time.year_end_date')) }} as age_band,
-        (                        {{ research_days_between('care_time.time_start_date', 'care_time.time_end_date') }} + 1
-        )
-        / 365.25
-            as person_years
+        {{ age_in_years('persons.birth_month', 'care_time.year_end_date') }} as age_at_31_march,
+        1 + (
+            {{ research_days_between('care_time.time_start_date', 'care_time.time_end_date') }}
+        ) as days_in_care
     from care_time
     left join persons
         on care_time.person_id = persons.person_id
+),
+
+care_time_banded as (
+    select
+        person_id,
+        la_code,
+        collection_year,
+        time_start_date,
+        time_end_date,
+        sex,
+        {{ dfe_age_group('age_at_31_march') }} as age_band,
+        days_in_care / 365.25 as person_years
+    from care_time_aged
 ),
 
 care_denominators as (
@@ -143,7 +151,12 @@ care_events as (
         on
             care_time_banded.person_id = events.person_id
             and events.event_date between care_time_banded.time_start_date and care_time_banded.time_end_date
-    group by 1, 2, 3, 4, 5
+    group by
+        care_time_banded.la_code,
+        care_time_banded.collection_year,
+        care_time_banded.age_band,
+        care_time_banded.sex,
+        events.measure
 ),
 
 population_denominators as (
@@ -155,7 +168,7 @@ population_denominators as (
         sum(population) as children,
         sum(population) as person_years
     from population
-    group by 1, 2, 3, 4
+    group by la_code, collection_year, {{ dfe_age_group('age') }}, sex
 ),
 
 resident_events as (
@@ -171,7 +184,12 @@ resident_events as (
         on
             panel.person_id = events.person_id
             and panel.collection_year = events.collection_year
-    group by 1, 2, 3, 4, 5
+    group by
+        panel.la_code,
+        panel.collection_year,
+        {{ dfe_age_group('panel.age_at_31_march') }},
+        panel.sex,
+        events.measure
 ),
 
 denominators as (

@@ -15,11 +15,10 @@ school_terms as (
         census_year,
         census_term,
         sessions_possible,
-        sessions_authorised_absence,
-        sessions_unauthorised_absence,
         exclusion_count,
         permanent_exclusion_count,
-        exclusion_sessions
+        exclusion_sessions,
+        coalesce(sessions_authorised_absence, 0) + coalesce(sessions_unauthorised_absence, 0) as sessions_absent
     from {{ ref('school_terms') }}
     where person_id is not null
 ),
@@ -31,8 +30,7 @@ terms as (
         census_term,
         max(la_code) as la_code,
         sum(sessions_possible) as sessions_possible,
-        sum(coalesce(sessions_authorised_absence, 0) + coalesce(sessions_unauthorised_absence, 0))
-        as sessions_absent,
+        sum(sessions_absent) as sessions_absent,
         sum(exclusion_count) as exclusions,
         sum(permanent_exclusion_count) as permanent_exclusions,
         sum(exclusion_sessions) as exclusion_sessions
