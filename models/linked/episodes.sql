@@ -2,8 +2,10 @@
     903 episodes across annual returns with their effective end date.
     Rules (models/docs/definitions.md, cyplink__periods_of_care): V3/V4 short
     breaks are flagged and left out of the chain; an open or overlapping episode
-    ends when the child's next episode starts; an open episode missing from every
-    later return of its LA closes at the end of the last year that reported it.
+    ends when the child's next episode starts, except that an open episode
+    followed (after its last return year) by a new period (RNE = S) ends at the
+    end of that return year; an open episode missing from every later return of
+    its LA closes at the end of the last year that reported it.
 #}
 with
 
@@ -52,7 +54,11 @@ care_episodes_ordered as (
         lead(short_break_flagged.episode_start_date) over (
             partition by short_break_flagged.la_code, short_break_flagged.la_child_id
             order by short_break_flagged.episode_start_date
-        ) as next_episode_start_date
+        ) as next_episode_start_date,
+        lead(short_break_flagged.reason_new_episode) over (
+            partition by short_break_flagged.la_code, short_break_flagged.la_child_id
+            order by short_break_flagged.episode_start_date
+        ) as next_reason_new_episode
     from short_break_flagged
     where not short_break_flagged.is_v3_v4
 ),
@@ -61,6 +67,12 @@ care_episodes_closed as (
     select
         care_episodes_ordered.*,
         case
+            when
+                care_episodes_ordered.episode_end_date is null
+                and care_episodes_ordered.next_reason_new_episode = 'S'
+                and {{ collection_year_end('care_episodes_ordered.source_collection_year') }}
+                < care_episodes_ordered.next_episode_start_date
+                then {{ collection_year_end('care_episodes_ordered.source_collection_year') }}
             when
                 care_episodes_ordered.next_episode_start_date is not null
                 and (
@@ -76,6 +88,12 @@ care_episodes_closed as (
             else care_episodes_ordered.episode_end_date
         end as effective_end_date,
         case
+            when
+                care_episodes_ordered.episode_end_date is null
+                and care_episodes_ordered.next_reason_new_episode = 'S'
+                and {{ collection_year_end('care_episodes_ordered.source_collection_year') }}
+                < care_episodes_ordered.next_episode_start_date
+                then 'open_before_new_period'
             when
                 care_episodes_ordered.next_episode_start_date is not null
                 and care_episodes_ordered.episode_end_date is null
@@ -99,6 +117,7 @@ short_breaks as (
     select
         short_break_flagged.*,
         cast(null as date) as next_episode_start_date,
+        cast(null as {{ dbt.type_string() }}) as next_reason_new_episode,
         short_break_flagged.episode_end_date as effective_end_date,
         cast(null as {{ dbt.type_string() }}) as closed_by_rule
     from short_break_flagged

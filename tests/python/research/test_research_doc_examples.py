@@ -8,13 +8,17 @@ the documentation cannot rot: a renamed column or model fails here.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(PROJECT / "analyses"))
+
+import rq4_early_mh_support as analysis  # noqa: E402
+
 RESEARCH_YAML = [
     *sorted((PROJECT / "models" / "marts" / "research").glob("_*.yml")),
     *sorted((PROJECT / "models" / "publication" / "research").glob("_*.yml")),
@@ -66,7 +70,7 @@ def test_each_example_names_its_own_model() -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize(("model", "sql"), example_queries(), ids=lambda value: str(value)[:40])
 def test_documented_example_runs_on_the_built_warehouse(pipeline, model: str, sql: str) -> None:
-    with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
+    with analysis.connect(pipeline.warehouse) as con:
         cursor = con.execute(sql)
         columns = [column[0] for column in cursor.description]
         cursor.fetchall()

@@ -17,7 +17,6 @@ import os
 import sys
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.e2e
 
 def cohort_with_truth(warehouse: Path, truth: Path) -> pd.DataFrame:
     """Cohort rows joined to the planted needs (same true person, need inside the period)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with analysis.connect(warehouse) as con:
         con.execute(
             "create temp table person_map as select * from read_csv_auto(?, all_varchar = true)",
             [str(truth / "person_map.csv")],

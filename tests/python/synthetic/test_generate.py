@@ -313,3 +313,39 @@ def test_cli_help_lists_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--scale", "--seed", "--landing", "--truth", "--years"):
         assert option in result.output
+
+
+def test_cin_returns_hold_only_the_years_activity(tiny_run: TinyRun) -> None:
+    """Assessments, S47s and plans belong to the year; ICPCs on working days; RC8/RC9 only
+    after an assessment in the same return (DfE CIN rules 8696, 8715, 8930, 8875, 8825Q)."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    for path in tiny_run.landing.glob("cin_census/*/*/cin_census.xml"):
+        year = int(path.parent.name)
+        start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+        root = ET.parse(path).getroot()
+        for det in root.iter("CINdetails"):
+            for tag in (
+                "AssessmentAuthorisationDate",
+                "CPPendDate",
+                "CINPlanEndDate",
+                "S47ActualStartDate",
+            ):
+                for el in det.iter(tag):
+                    assert start <= dt.date.fromisoformat(el.text) <= end, (path, tag, el.text)
+            for el in det.iter("DateOfInitialCPC"):
+                assert dt.date.fromisoformat(el.text).weekday() < 5, (path, el.text)
+            reason = det.findtext("ReasonForClosure")
+            if reason in ("RC8", "RC9"):
+                assert det.find("Assessments") is not None, (path, reason)
+
+
+def test_903_girls_have_mother_recorded(tiny_run: TinyRun) -> None:
+    for path in tiny_run.landing.glob("ssda903/*/*/header.csv"):
+        header = pd.read_csv(path, dtype=str)
+        episodes = pd.read_csv(path.parent / "episodes.csv", dtype=str)
+        girls = header[header["SEX"].isin(["2", "F"]) & header["CHILD"].isin(episodes["CHILD"])]
+        assert girls["MOTHER"].isin(["0", "1"]).all(), path
+        boys = header[header["SEX"].isin(["1", "M"])]
+        assert boys["MOTHER"].isna().all(), path
