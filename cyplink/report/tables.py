@@ -184,6 +184,10 @@ def quality_tables(data: ReportData, area: Area | None) -> list[dict[str, Any]]:
         shown = frame
         if area is not None and "area_code" in frame.columns:
             shown = frame[frame["area_code"].astype(str) == area.code]
+        # Stable, readable order whatever order the warehouse returns rows in.
+        order = [c for c in ("area_name", "area_code", "source_system") if c in shown.columns]
+        if order:
+            shown = shown.sort_values(order, kind="stable")
         shown = shown.head(QUALITY_ROW_LIMIT)
         columns = [c for c in shown.columns if c != "area_code"]
         numeric = [pd.api.types.is_numeric_dtype(shown[c]) for c in columns]
