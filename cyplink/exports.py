@@ -58,12 +58,10 @@ def export_tables(
     written. `manifest` is dbt's manifest.json (default: the project's target folder,
     or $DBT_TARGET_PATH).
     """
-    import duckdb
+    from cyplink.warehouse import connect_for_reading
 
     written: list[Path] = []
-    # Not read-only: dbt-duckdb may still hold this file open in-process, and DuckDB
-    # refuses a second connection to one file with a different configuration.
-    with duckdb.connect(str(warehouse)) as con:
+    with connect_for_reading(warehouse) as con:
         rows = con.execute(
             """
             select table_schema, table_name

@@ -253,12 +253,9 @@ def sanitise_by_status(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _connect(warehouse: Path) -> Any:
     """Read-only, unless this process already holds the file open another way (dbt)."""
-    import duckdb
+    from cyplink.warehouse import connect_for_reading
 
-    try:
-        return duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.ConnectionException:
-        return duckdb.connect(str(warehouse))
+    return connect_for_reading(warehouse)
 
 
 def load_report_data(warehouse: Path) -> ReportData:

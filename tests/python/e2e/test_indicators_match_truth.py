@@ -23,8 +23,9 @@ Two tiers, because the two kinds of indicator fail for different reasons:
 
 from __future__ import annotations
 
-import duckdb
 import pytest
+
+from cyplink.warehouse import connect_for_reading
 
 pytestmark = pytest.mark.e2e
 
@@ -110,7 +111,7 @@ def _rule_row_agrees(row: tuple) -> bool:
 @pytest.fixture(scope="module")
 def comparison(pipeline) -> list[tuple]:
     truth_file = pipeline.truth / "expected_indicators.csv"
-    with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
+    with connect_for_reading(pipeline.warehouse) as con:
         rows = con.execute(COMPARISON, [str(truth_file)]).fetchall()
     assert rows, "the truth file has no headline rows"
     return rows

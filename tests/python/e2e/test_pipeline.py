@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from cyplink.docs_coverage import check
+from cyplink.warehouse import connect_for_reading
 
 pytestmark = pytest.mark.e2e
 
@@ -13,7 +13,7 @@ WAREHOUSE_SCHEMAS = {"linkage", "staging", "linked", "marts", "publication"}
 
 
 def _query(pipeline, sql: str) -> list[tuple]:
-    with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
+    with connect_for_reading(pipeline.warehouse) as con:
         return con.execute(sql).fetchall()
 
 

@@ -52,8 +52,10 @@ def _docs_generate(project: Path) -> Path:
     cwd = Path.cwd()
     os.chdir(project)
     try:
+        # An explicit target path: the e2e fixture sets DBT_TARGET_PATH for the session.
+        common = ["--profiles-dir", str(project), "--target-path", str(project / "target")]
         for args in (["run"], ["docs", "generate"]):
-            result = dbtRunner().invoke([*args, "--profiles-dir", str(project), "--quiet"])
+            result = dbtRunner().invoke([*args, *common, "--quiet"])
             assert result.success, result.exception
     finally:
         os.chdir(cwd)
