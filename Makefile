@@ -22,7 +22,7 @@ export CYPLINK_WAREHOUSE ?= $(DATA)/warehouse.duckdb
 export CYPLINK_EXPORTS ?= $(DATA)/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install demo test lint fmt unit docs report bench clean
+.PHONY: help install validators demo test lint fmt unit docs report bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,15 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 install: $(VENV)/.synced  ## create .venv and install the locked dependencies
+
+# Data to Insight's DfE 903/CIN validators pin pandas<2: they get their own venv.
+VALIDATORS_VENV := .venv-validators
+$(VALIDATORS_VENV)/.installed: validators/requirements.txt
+	$(PYTHON) -m venv $(VALIDATORS_VENV)
+	$(VALIDATORS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r validators/requirements.txt
+	touch $@
+
+validators: $(VALIDATORS_VENV)/.installed  ## separate venv with the DfE validators (for `cyplink validate`)
 
 demo: install  ## synthetic data -> linkage -> dbt build -> docs -> exports -> report
 	@time_start=$$(date +%s); \

@@ -45,6 +45,7 @@ def _register() -> None:
     # Imported here so that each module's heavy dependencies load only when used.
     from cyplink.pipeline_cli import build, docs, run
     from cyplink.report.cli import report
+    from cyplink.validate import validate
     from linkage.cli import evaluate, link
     from synthetic.cli import synth
 
@@ -55,6 +56,7 @@ def _register() -> None:
     app.command("evaluate")(evaluate)
     app.command("report")(report)
     app.command("docs")(docs)
+    app.command("validate")(validate)
 
 
 _register()

@@ -67,3 +67,17 @@
         else '16_and_over'
     end
 {%- endmacro %}
+
+
+{#
+    The LA code or collection year of a 903 return from its landing path
+    (`.../ssda903/<la_code>/<year>/<table>.csv`, landing contract).
+#}
+{% macro landing_path_part(path_expression, part) -%}
+    {{ return(adapter.dispatch('landing_path_part', 'cyplink')(path_expression, part)) }}
+{%- endmacro %}
+
+{% macro default__landing_path_part(path_expression, part) -%}
+    {%- set group = 1 if part == 'la_code' else 2 -%}
+    regexp_extract({{ path_expression }}, '/ssda903/([A-Za-z0-9]+)/([0-9]{4})/', {{ group }})
+{%- endmacro %}

@@ -1,15 +1,25 @@
 {#
     The LA and collection-year pairs the indicators are published for: every
     year within the project's range (vars first/last_collection_year) between
-    an LA's first and last 903 return (years with header rows).
+    an LA's first and last 903 return. A return counts when its header file
+    arrived and loaded, even with no rows: an LA with no child looked after that
+    year still gets its indicators (zero), not a gap.
 #}
 with
 
+received_headers as (
+    select source_file
+    from {{ ref('stg_landing__files') }}
+    where
+        landing_table = 'ssda903.header'
+        and is_loaded
+),
+
 returns as (
     select
-        la_code,
-        collection_year
-    from {{ ref('stg_ssda903__headers') }}
+        {{ landing_path_part('received_headers.source_file', 'la_code') }} as la_code,
+        cast({{ landing_path_part('received_headers.source_file', 'year') }} as integer) as collection_year
+    from received_headers
 ),
 
 la_return_range as (

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-SUBCOMMANDS = ["synth", "link", "build", "run", "evaluate", "report", "docs"]
+SUBCOMMANDS = ["synth", "link", "build", "run", "evaluate", "report", "docs", "validate"]
 
 
 def _cyplink(*args: str) -> subprocess.CompletedProcess[str]:
