@@ -63,12 +63,15 @@ demo: install  ## synthetic data -> linkage -> dbt build -> docs -> exports -> r
 lint: install  ## ruff (lint + format check) and sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests analyses --processes 2
+	@# The dbt templater compiles against a warehouse: give it a throwaway one.
+	mkdir -p $(DATA)/lint
+	CYPLINK_WAREHOUSE=$(DATA)/lint/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses --processes 2
 
 fmt: install  ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(BIN)/sqlfluff fix models macros tests analyses --processes 2
+	mkdir -p $(DATA)/lint
+	CYPLINK_WAREHOUSE=$(DATA)/lint/lint.duckdb $(BIN)/sqlfluff fix models macros tests analyses --processes 2
 
 unit: install  ## pytest without the end-to-end tests
 	$(BIN)/pytest -m "not e2e and not browser"
