@@ -40,8 +40,11 @@ install: $(VENV)/.synced  ## create .venv and install the locked dependencies
 # Data to Insight's DfE 903/CIN validators pin pandas<2: they get their own venv.
 VALIDATORS_VENV := .venv-validators
 $(VALIDATORS_VENV)/.installed: validators/requirements.txt
+	rm -rf $(VALIDATORS_VENV)
 	$(PYTHON) -m venv $(VALIDATORS_VENV)
 	$(VALIDATORS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r validators/requirements.txt
+	$(VALIDATORS_VENV)/bin/pip check --disable-pip-version-check
+	$(VALIDATORS_VENV)/bin/python -c "import lac_validator.lac_validator, cin_validator.cin_validator"
 	touch $@
 
 validators: $(VALIDATORS_VENV)/.installed  ## separate venv with the DfE validators (for `cyplink validate`)
@@ -76,7 +79,7 @@ fmt: install  ## apply ruff and sqlfluff fixes
 unit: install  ## pytest without the end-to-end tests
 	$(BIN)/pytest -m "not e2e and not browser"
 
-test: install lint  ## everything CI runs: lint, pytest (unit + e2e with dbt build, docs coverage, browser)
+test: install validators lint  ## everything CI runs: lint, pytest (unit + e2e with dbt build, docs coverage, validators, browser)
 	$(BIN)/pytest
 
 docs: install  ## static dbt docs site (single HTML file) from the current warehouse
