@@ -4,6 +4,10 @@
     and (when `cyplink validate` has run) the DfE validators' own results.
 -#}
 
+-- The validator results are read only when present; declare the dependency always so
+-- dbt's lineage shows it and unit tests can mock it:
+-- depends_on: {{ source('validation', 'dfe_rule_results') }}
+
 with
 
 episodes as (
