@@ -27,8 +27,10 @@ Design
     self-harm, prior MHSDS referrals, prior mental health codes, and the latest SDQ
     score (whether one was returned, and the score where it was). Severity of need is
     the confounder: sicker children are seen sooner and do worse, so the unadjusted
-    comparison is biased towards no benefit; the SDQ score, prior self-harm and prior mental health
-    records are the markers of severity that the adjustment relies on.
+    comparison is biased towards no benefit (or towards harm); the recorded markers of
+    severity the adjustment relies on are prior self-harm presentations, the SDQ score
+    and prior mental health records. On the synthetic data early support is triaged on
+    prior self-harm presentations (docs/research.md, "What the analysis recovers").
 
 Disclosure
     Estimates are aggregates. A model is fitted only when each exposure arm has at

@@ -10,9 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cyplink.config import ENV_LANDING, ENV_WAREHOUSE, PROJECT_ROOT
 from cyplink.errors import CyplinkError
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
 
 
 def run_dbt(
@@ -21,8 +25,14 @@ def run_dbt(
     landing: Path,
     warehouse: Path,
     extra_vars: dict[str, object] | None = None,
-) -> None:
-    """Invoke `dbt <args>` and raise CyplinkError naming the failing nodes."""
+    allow_failure: bool = False,
+) -> dbtRunnerResult:
+    """Invoke `dbt <args>` and raise CyplinkError naming the failing nodes.
+
+    With `allow_failure`, a run that dbt reports as unsuccessful (e.g. a stale source in
+    `dbt source freshness`) returns its result for the caller to report; an exception
+    inside dbt (bad project, no connection) still raises.
+    """
     from dbt.cli.main import dbtRunner
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -40,8 +50,8 @@ def run_dbt(
 
         full_args += ["--vars", json.dumps(extra_vars)]
     result = dbtRunner().invoke(full_args)
-    if result.success:
-        return
+    if result.success or (allow_failure and result.exception is None):
+        return result
     failures: list[str] = []
     res = result.result
     for node_result in getattr(res, "results", None) or []:

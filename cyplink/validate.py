@@ -300,12 +300,13 @@ def _pct(value: float | None) -> str:
 
 def print_summary(warehouse: Path, *, top: int = 3, console: Any | None = None) -> None:
     """Print per LA/year the children flagged, the rules flagging most, and any errors."""
-    import duckdb
     from rich.console import Console
     from rich.table import Table
 
+    from cyplink.warehouse import connect_for_reading
+
     console = console or Console()
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect_for_reading(warehouse)
     try:
         summaries = return_summaries(con)
         errors = validator_errors(con)

@@ -13,6 +13,8 @@ count (times the scale) in each borough and year.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -331,11 +333,13 @@ def build_episodes(
     p: Params,
     extra_moves: pd.DataFrame | None = None,
     later_scale: np.ndarray | None = None,
+    quiet_moves: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Split each period into chained episodes with legal statuses and placements.
 
     `extra_moves` (period_id, day) adds placement moves (the RQ4 outcome), recorded with
     reason CREQB (carer requests end due to the child's behaviour) half of the time.
+    `quiet_moves(pid, day)` is True where background moves are left out (the RQ4 window).
     """
     rng = component_rng(p.seed, "care.episodes")
     n = len(periods)
@@ -402,6 +406,8 @@ def build_episodes(
     )
     for rep, t in ((rep1, t1), (rep2, t2)):
         ok = (t > start[rep]) & (t < stop[rep])
+        if quiet_moves is not None:
+            ok &= ~quiet_moves(pid[rep], t)
         events_pid.append(rep[ok])
         events_day.append(t[ok])
         events_kind.append(np.full(ok.sum(), "P", dtype=object))
@@ -495,6 +501,10 @@ def build_episodes(
     )
     ep.loc[t_cand, "place"] = np.where(prev_place[t_cand] == "U6", "U4", "U1")
     ep.loc[t_cand, "rne"] = "T"
+    # episodes that only change the legal status keep the long-term placement of a T
+    # episode, not the draw it replaced (903 rule 434)
+    place = np.where(new_place, ep["place"].to_numpy(), None)
+    ep["place"] = pd.Series(place).groupby(row).ffill().to_numpy()
     # a legal change with the same placement re-uses the placement; chained end dates
     nxt = ep.groupby("row")["day"].shift(-1).to_numpy()
     last = np.isnan(nxt)
@@ -551,10 +561,14 @@ def build_episodes(
         "PR4",
     ).astype(object)
     ep["provider"] = provider
-    # supported accommodation (H5) is registered with Ofsted from 28 October 2023
-    h5_registered = (place == "H5") & (ep["dec"].to_numpy() >= day(2023, 10, 29))
+    # supported accommodation (H5) is registered with Ofsted from 28 October 2023: a
+    # placement still running then has a URN, also on its earlier episodes (903 rule 230)
+    new_carer = ~np.isin(ep["rne"].to_numpy(), ["L", "T"])  # every period starts with S
+    placement_end = pd.Series(ep["dec"].to_numpy()).groupby(np.cumsum(new_carer)).transform("max")
+    h5_registered = (place == "H5") & (placement_end.to_numpy() >= day(2023, 10, 29))
     registered = (
-        np.isin(place, ["K1", "K2", "K3", "S1", "R1"])
+        # R1 (residential care home) is not Ofsted-registered: no URN (903 rule 222)
+        np.isin(place, ["K1", "K2", "K3", "S1"])
         | h5_registered
         | (np.isin(place, ["U4", "U5", "U6"]) & np.isin(provider, ["PR4", "PR5"]))
     )

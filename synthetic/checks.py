@@ -37,7 +37,8 @@ def _ecds_with_person(landing: Path, truth: Path) -> pd.DataFrame:
 
 
 def rq4(landing: Path, truth: Path) -> dict[str, float]:
-    """Naive and severity-adjusted rate ratios of self-harm A&E after need, early vs not."""
+    """Naive and adjusted rate ratios of self-harm A&E after need, early vs not (adjusted
+    for severity and log(1 + recorded prior self-harm presentations), the RQ4 confounders)."""
     import statsmodels.api as sm
 
     need = pd.read_csv(truth / "rq4_need.csv", parse_dates=["need_date"])
@@ -47,7 +48,8 @@ def rq4(landing: Path, truth: Path) -> dict[str, float]:
     sh = sh[(sh["t"] > sh["need_date"]) & (sh["t"] <= sh["need_date"] + pd.Timedelta(days=730))]
     need["y"] = need["true_person_id"].map(sh.groupby("true_person_id").size()).fillna(0)
     rates = need.groupby("early_support")["y"].mean()
-    x = sm.add_constant(need[["early_support", "severity"]].astype(float))
+    need["log1p_prior_self_harm"] = np.log1p(need["prior_self_harm_presentations"])
+    x = sm.add_constant(need[["early_support", "severity", "log1p_prior_self_harm"]].astype(float))
     fit = sm.GLM(need["y"], x, family=sm.families.Poisson()).fit()
     lo, hi = np.exp(fit.conf_int().loc["early_support"])
     return {

@@ -15,7 +15,7 @@ import pandas as pd
 
 from synthetic import codes
 from synthetic.calendar import NEVER, add_years, day
-from synthetic.need import in_outcome_window
+from synthetic.need import before_need_window_end, in_outcome_window
 from synthetic.params import Params
 from synthetic.population import la_at
 from synthetic.rng import component_rng
@@ -114,6 +114,20 @@ def _pick(
     return codes_[rng.integers(0, len(codes_), n)]
 
 
+def background_mh_codes(persons: pd.DataFrame, w: Windows, p: Params) -> pd.DataFrame:
+    """Mental health diagnoses at the GP for high latent severity from age 8 (pid, day).
+
+    Computed before the RQ4 need process, which treats them as need signals.
+    """
+    rng = component_rng(p.seed, "health.gp.mental_health")
+    dob = persons["dob"].to_numpy().astype(np.int64)
+    sev = persons["mh_sev"].to_numpy()
+    mh = (sev > 1.4) & (rng.random(len(dob)) < 0.6)
+    when = np.maximum(w.lo, dob + 8 * 365) + (rng.random(len(dob)) * 2000).astype(np.int64)
+    ok = mh & (when < np.minimum(w.hi, LAST_DAY + 1))
+    return pd.DataFrame({"pid": np.flatnonzero(ok), "day": when[ok]})
+
+
 def gp_events(
     persons: pd.DataFrame,
     periods: pd.DataFrame,
@@ -151,23 +165,10 @@ def gp_events(
     asth = persons["asthma"].to_numpy()
     r, d = poisson_in(rng, np.where(asth, w.lo, 0), np.where(asth, w.hi, 0), np.full(len(dob), 1.0))
     frames.append(pd.DataFrame({"pid": r, "day": d, "code": "195967001", "value": None}))
-    # mental health diagnoses for high latent severity from age 8
-    sev = persons["mh_sev"].to_numpy()
-    mh = (sev > 1.4) & (rng.random(len(dob)) < 0.6)
-    when = np.maximum(w.lo, dob + 8 * 365) + (rng.random(len(dob)) * 2000).astype(np.int64)
-    ok = mh & (when < w.hi)
-    frames.append(
-        pd.DataFrame(
-            {
-                "pid": np.flatnonzero(ok),
-                "day": when[ok],
-                "code": _pick(rng, codes.GP_SNOMED, "mental_health", ok.sum()),
-                "value": None,
-            }
-        )
-    )
-    # RQ4: need recorded at the GP most of the time
-    rec = rng.random(len(need)) < 0.7
+    mh = background_mh_codes(persons, w, p)
+    frames.append(mh.assign(code=_pick(rng, codes.GP_SNOMED, "mental_health", len(mh)), value=None))
+    # RQ4: a need the need process raised itself, where it says the GP records it
+    rec = need["recorded_at_gp"].to_numpy().astype(bool)
     frames.append(
         pd.DataFrame(
             {
@@ -212,8 +213,14 @@ def ecds_attendances(
     p: Params,
     self_harm: pd.DataFrame,
     need: pd.DataFrame | None = None,
+    prior_self_harm: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """A&E attendances with SNOMED complaint, diagnosis, intent and discharge."""
+    """A&E attendances with SNOMED complaint, diagnosis, intent and discharge.
+
+    `self_harm` are the RQ4 outcome self-harm attendances after need, `prior_self_harm`
+    the recorded self-harm before need that RQ4 triage acts on (never admitted, so each
+    is one presentation).
+    """
     rng = component_rng(p.seed, "health.ecds")
     pid, dd = event_days(persons, periods, w, p, "ecds", p.ecds_attendances)
     # injuries get an extra pre-entry boost
@@ -229,21 +236,32 @@ def ecds_attendances(
     teen_lo = np.maximum(w.lo, dob + 12 * 365)
     r2, d2 = poisson_in(rng, teen_lo, w.hi, 0.02 * np.exp(1.2 * sev))
     if need is not None:
-        keep = ~in_outcome_window(need, r2, d2)
+        # a child with an RQ4 need self-harms only as the need process says, up to the
+        # end of their last outcome window
+        keep = ~before_need_window_end(need, r2, d2)
         r2, d2 = r2[keep], d2[keep]
+    if prior_self_harm is None:
+        prior_self_harm = pd.DataFrame({"pid": np.zeros(0, np.int64), "day": np.zeros(0, np.int64)})
+    n_rq4 = len(self_harm) + len(prior_self_harm)
     kinds = np.concatenate(
         [
             np.zeros(len(pid), np.int8),
             np.ones(len(r), np.int8),
             np.full(len(r2), 2, np.int8),
-            np.full(len(self_harm), 2, np.int8),
+            np.full(n_rq4, 2, np.int8),
         ]
     )
-    rq4 = np.r_[np.zeros(len(pid) + len(r) + len(r2), bool), np.ones(len(self_harm), bool)]
-    pid = np.concatenate([pid, r, r2, self_harm["pid"].to_numpy()])
-    dd = np.concatenate([dd, d, d2, self_harm["day"].to_numpy()])
+    rq4 = np.r_[np.zeros(len(pid) + len(r) + len(r2), bool), np.ones(n_rq4, bool)]
+    never_admitted = np.r_[
+        np.zeros(len(pid) + len(r) + len(r2) + len(self_harm), bool),
+        np.ones(len(prior_self_harm), bool),
+    ]
+    pid = np.concatenate(
+        [pid, r, r2, self_harm["pid"].to_numpy(), prior_self_harm["pid"].to_numpy()]
+    )
+    dd = np.concatenate([dd, d, d2, self_harm["day"].to_numpy(), prior_self_harm["day"].to_numpy()])
     ok = (dd >= w.lo[pid]) & (dd < np.minimum(w.hi[pid], LAST_DAY + 1))
-    pid, dd, kinds, rq4 = pid[ok], dd[ok], kinds[ok], rq4[ok]
+    pid, dd, kinds, rq4, never_admitted = pid[ok], dd[ok], kinds[ok], rq4[ok], never_admitted[ok]
     n = len(pid)
     injury = (kinds == 1) | ((kinds == 0) & (rng.random(n) < 0.3))
     sh = kinds == 2
@@ -259,7 +277,7 @@ def ecds_attendances(
         "276853009",
         np.where(injury, np.where(rng.random(n) < 0.9, "418019003", "52684005"), None),
     )
-    admitted = rng.random(n) < np.where(sh, 0.35, 0.1)
+    admitted = (rng.random(n) < np.where(sh, 0.35, 0.1)) & ~never_admitted
     discharge = np.where(
         admitted, "306706006", np.where(rng.random(n) < 0.97, "306689006", "19712007")
     )

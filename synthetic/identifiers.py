@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.calendar import NEVER, days_from_ymd, fmt, ymd
+from synthetic.care import LAST_DAY
 from synthetic.ids import corrupt_nhs
 from synthetic.names import NICKNAMES
 from synthetic.params import Params
@@ -56,12 +57,19 @@ def typo(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
 def person_view(
     persons: pd.DataFrame, pid: np.ndarray, when: np.ndarray, adoption: pd.DataFrame
 ) -> pd.DataFrame:
-    """True identifiers of persons `pid` on days `when` (after adoption: new surname/NHS)."""
+    """True identifiers of persons `pid` on days `when` (after adoption: new surname/NHS).
+
+    No record is made after the data end: a child still in care at the end (whose last
+    involvement is open, day `NEVER`) is recorded as on the last day. Unclipped, the
+    sentinel counted as "after adoption" for children never adopted, so their record got
+    a second NHS number, no surname and a blank record date (issue 6).
+    """
     adopted_day = np.full(len(persons), int(NEVER), np.int64)
     new_surname = np.full(len(persons), None, object)
     adopted_day[adoption["pid"].to_numpy()] = adoption["day"].to_numpy()
     new_surname[adoption["pid"].to_numpy()] = adoption["surname"].to_numpy()
-    after = when >= adopted_day[pid]
+    when = np.minimum(np.asarray(when, np.int64), int(LAST_DAY))
+    after = (adopted_day[pid] != int(NEVER)) & (when >= adopted_day[pid])
     return pd.DataFrame(
         {
             "pid": pid,

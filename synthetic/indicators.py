@@ -9,7 +9,11 @@ Choices where DESIGN.md leaves room (documented in docs/synthetic.md):
   looked after 2.5+ years = period start at least 913 days before 31 March; under 16 at 31 March;
 - `all_` indicators: events of children aged 0-17 attributed to their LA of residence on the
   event date; denominator = reference/population.csv for the calendar year in which the
-  collection year starts (as for the CLA rate); MH contact = distinct children.
+  collection year starts (as for the CLA rate); MH contact = distinct children;
+- `cla_` health indicators count the events recorded under the identity the LA knows: an
+  adopted child's events from the adoption day on carry the new NHS number (and new SUS and
+  MHSDS keys) the NHS issues to keep the two identities apart, so no lawful linkage joins
+  them to the child's social care record (docs/linkage.md, "Adopted children").
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import pandas as pd
 
 from synthetic.areas import AREAS
 from synthetic.calendar import add_years, collection_year, year_end, year_start
+from synthetic.population import la_at, resident_mask
 
 LA_CODES = np.array([a.code for a in AREAS], dtype=object)
 
@@ -45,6 +50,12 @@ def _count_by_la(la: np.ndarray) -> np.ndarray:
     return np.bincount(np.asarray(la, np.int64), minlength=len(AREAS)).astype(float)
 
 
+def _before_adoption(events: pd.DataFrame, day_col: str, adopted_day: np.ndarray) -> np.ndarray:
+    """True for events dated before their person's adoption day."""
+    pid = events["pid"].to_numpy()
+    return events[day_col].to_numpy().astype(np.int64) < adopted_day[pid]
+
+
 def expected_indicators(w: dict, years: range) -> pd.DataFrame:
     """Long table of expected indicator values."""
     persons = w["persons"]
@@ -60,11 +71,34 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
     contacts = w["contacts"]
     att = contacts[contacts["attend"].isin(["5", "6"])]
     att_cy = collection_year(att["day"].to_numpy())
+    att_pid = att["pid"].to_numpy()
+    att_day = att["day"].to_numpy().astype(np.int64)
+    att_child_resident = (
+        resident_mask(persons, att_pid, att_day)
+        & (att_day >= dob[att_pid])
+        & (att_day < add_years(dob[att_pid], 18))
+    )
     ecds = w["ecds"]
     ecds_cy = collection_year(ecds["day"].to_numpy())
+    # children looked after stay in the health data while in care, also when placed
+    # outside the area: the `all_` rates count only children living in the area then
+    ecds_pid = ecds["pid"].to_numpy()
+    ecds_day = ecds["day"].to_numpy().astype(np.int64)
+    ecds_child_resident = resident_mask(persons, ecds_pid, ecds_day) & (
+        ecds_day < add_years(dob[ecds_pid], 18)
+    )
     apc = w["apc"]
     apc = apc[apc["emergency"]]
     apc_cy = collection_year(apc["admidate"].to_numpy())
+    # events under the pre-adoption identity (all of a child's events if never adopted)
+    adopted_day = np.full(len(persons), np.iinfo(np.int64).max, np.int64)
+    adopted_day[w["adoptions"]["pid"].to_numpy()] = w["adoptions"]["day"].to_numpy()
+    # an MHSDS Person_ID is fixed by the referral, so a contact is under the old identity
+    # when its referral came before the adoption (ref_id indexes w["refs"])
+    att_ref_day = w["refs"]["ref"].to_numpy()[att["ref_id"].to_numpy()]
+    att_known = _before_adoption(att.assign(ref_day=att_ref_day), "ref_day", adopted_day)
+    ecds_known = _before_adoption(ecds, "day", adopted_day)
+    apc_known = _before_adoption(apc, "admidate", adopted_day)
     e_decom = eps["decom"].to_numpy().astype(np.int64)
     e_dec = eps["dec"].to_numpy().astype(np.int64)
     e_rne = eps["rne"].to_numpy()
@@ -138,11 +172,11 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
         anyt = (start <= ye) & (end >= ys)
         cy = pd.DataFrame({"pid": pid[anyt], "la": la[anyt]}).drop_duplicates()
         n_any = _count_by_la(cy["la"].to_numpy())
-        contacted = np.unique(att["pid"].to_numpy()[att_cy == y])
+        contacted = np.unique(att["pid"].to_numpy()[(att_cy == y) & att_known])
         mh = cy[np.isin(cy["pid"].to_numpy(), contacted)]
         out.append(_rows("cla_mh_service_contact_pct", y, _count_by_la(mh["la"]), n_any))
-        e_y = pd.Series(ecds["pid"].to_numpy()[ecds_cy == y]).value_counts()
-        a_y = pd.Series(apc["pid"].to_numpy()[apc_cy == y]).value_counts()
+        e_y = pd.Series(ecds["pid"].to_numpy()[(ecds_cy == y) & ecds_known]).value_counts()
+        a_y = pd.Series(apc["pid"].to_numpy()[(apc_cy == y) & apc_known]).value_counts()
         ne = e_y.reindex(cy["pid"]).fillna(0).to_numpy()
         na = a_y.reindex(cy["pid"]).fillna(0).to_numpy()
         cla_la = cy["la"].to_numpy()
@@ -164,15 +198,18 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
                 1000.0,
             )
         )
-        # all children in the LA
-        ay = att[att_cy == y]
+        # all children in the LA: a child aged 0-17 living in the area on the day of their
+        # first attended contact of the year, counted in the LA they live in that day (the
+        # referral's LA and contacts after 18 or after moving away do not count)
+        ay = att[(att_cy == y) & att_child_resident].sort_values(["pid", "day"])
         first = ay.drop_duplicates("pid")
-        out.append(_rows("all_mh_service_contact_pct", y, _count_by_la(first["la"]), popy))
+        first_la = la_at(persons, first["pid"].to_numpy(), first["day"].to_numpy())
+        out.append(_rows("all_mh_service_contact_pct", y, _count_by_la(first_la), popy))
         out.append(
             _rows(
                 "all_ae_attendance_rate_per_1000",
                 y,
-                _count_by_la(ecds["la"].to_numpy()[ecds_cy == y]),
+                _count_by_la(ecds["la"].to_numpy()[(ecds_cy == y) & ecds_child_resident]),
                 popy,
                 1000.0,
             )

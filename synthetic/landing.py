@@ -15,6 +15,7 @@ from synthetic.io import write_csv
 from synthetic.rng import component_rng
 
 LA_CODES = np.array([a.code for a in AREAS], dtype=object)
+SHORT_BREAK_LS = ("V3", "V4")  # legal statuses of short-break episodes
 DMY = "%d/%m/%Y"
 
 
@@ -80,8 +81,15 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
         pid = e["pid"].to_numpy()
         la = e["la"].to_numpy()
         child = child_lookup.reindex(pd.MultiIndex.from_arrays([pid, la])).to_numpy()
-        pl_post = w["placement_postcodes"][e["ep_id"].to_numpy()]
-        home_post = w["home_postcodes"][e["ep_id"].to_numpy()]
+        location = location_columns(
+            e["ls"].to_numpy(),
+            uasc_arr[e["pid"].to_numpy()],
+            w["home_postcodes"][e["ep_id"].to_numpy()],
+            w["placement_postcodes"][e["ep_id"].to_numpy()],
+            # supported accommodation (H5) has an Ofsted URN only from 28 October 2023, so
+            # no return before 2023-24 knows it (903 rule 222)
+            np.where((place == "H5") & (y <= 2023), "XXXXXXX", e["urn"].to_numpy()),
+        )
         episodes = pd.DataFrame(
             {
                 "la": la,
@@ -95,10 +103,7 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
                 "DEC": fmt(np.where(open_now, NEVER, e_dec), DMY),
                 "REC": np.where(open_now, None, e["rec"].to_numpy()),
                 "REASON_PLACE_CHANGE": np.where(open_now, None, e["reason_place_change"]),
-                # no home address in England for unaccompanied asylum-seeking children
-                "HOME_POST": np.where(uasc_arr[e["pid"].to_numpy()], None, home_post),
-                "PL_POST": pl_post,
-                "URN": e["urn"].to_numpy(),
+                **location,
                 "_decom": e["decom"].to_numpy(),
             }
         ).sort_values(["la", "CHILD", "_decom"], kind="stable")
@@ -113,8 +118,10 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
         kids = pd.concat([ep_kids, oc3k[["la", "CHILD", "pid"]]], ignore_index=True)
         kids = kids.drop_duplicates(["la", "CHILD"]).sort_values(["la", "CHILD"], kind="stable")
         kid_pid = kids["pid"].to_numpy()
+        # MOTHER is asked for girls looked after other than on short breaks only
+        not_short = episodes[~np.isin(episodes["LS"].to_numpy(), list(SHORT_BREAK_LS))]
         in_care = pd.MultiIndex.from_frame(kids[["la", "CHILD"]]).isin(
-            pd.MultiIndex.from_frame(ep_kids[["la", "CHILD"]])
+            pd.MultiIndex.from_frame(not_short[["la", "CHILD"]])
         )
         kd = dob_all[kid_pid]
         km = male_all[kid_pid]
@@ -157,6 +164,22 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
                     {k: part[k].to_numpy().astype(object) for k in cols}, path
                 )
     return counts
+
+
+def location_columns(
+    ls: np.ndarray, uasc: np.ndarray, home_post: np.ndarray, pl_post: np.ndarray, urn: np.ndarray
+) -> dict[str, np.ndarray]:
+    """HOME_POST, PL_POST and URN of 903 episodes, blank where the DfE guide asks for none.
+
+    Short breaks (LS V3/V4) have no placement location at all (rules 398, 214, 420);
+    unaccompanied asylum-seeking children have no home address in England (rule 406).
+    """
+    short_break = np.isin(ls, list(SHORT_BREAK_LS))
+    return {
+        "HOME_POST": np.where(uasc | short_break, None, home_post),
+        "PL_POST": np.where(short_break, None, pl_post),
+        "URN": np.where(short_break, None, urn),
+    }
 
 
 def _oc3_kids(w: dict, y: int) -> pd.DataFrame:
@@ -264,6 +287,16 @@ def _other_903_tables(
     a = attach(ad[(ad["day"] >= ys) & (ad["day"] <= ye)])
     na = len(a)
     nb = rng.integers(1, 3, na)
+    sex_adoptr = np.where(
+        nb == 1,
+        np.where(rng.random(na) < 0.8, "F1", "M1"),
+        np.array(["MF", "MF", "MF", "FF", "MM"])[rng.integers(0, 5, na)],
+    )
+    # the adopters' legal status follows their number and sexes (903 rules 514-524):
+    # one adopter L0; a different-sex couple L11 (married); a same-sex couple L12
+    # (married), L2 (civil partners) or L4, the statuses rules 518/519/524 allow MM/FF for
+    same_sex = np.array(["L12", "L2", "L4"])[rng.integers(0, 5, na) % 3]
+    ls_adoptr = np.where(nb == 1, "L0", np.where(sex_adoptr == "MF", "L11", same_sex))
     out["ad1"] = pd.DataFrame(
         {
             "la": a["la"],
@@ -273,16 +306,12 @@ def _other_903_tables(
             "DATE_MATCH": fmt(a["match"].to_numpy(), DMY),
             "FOSTER_CARE": a["foster_care"].astype(str),
             "NB_ADOPTR": nb.astype(str),
-            "SEX_ADOPTR": np.where(
-                nb == 1,
-                np.where(rng.random(na) < 0.8, "F1", "M1"),
-                np.array(["MF", "MF", "MF", "FF", "MM"])[rng.integers(0, 5, na)],
-            ),
-            "LS_ADOPTR": np.array(["L0", "L11", "L12", "L2", "L4"])[rng.integers(0, 5, na)],
+            "SEX_ADOPTR": sex_adoptr,
+            "LS_ADOPTR": ls_adoptr,
         }
     )
-    pa_ = ad[(ad["decision"] <= ye) & (ad["day"] >= ys)]
-    pa_ = attach(pa_)
+    dec = adoption_decisions(w["all_episodes"], ad)
+    pa_ = attach(dec[(dec["decision"] <= ye) & (dec["day"] >= ys)])
     out["placed_for_adoption"] = pd.DataFrame(
         {
             "la": pa_["la"],
@@ -299,6 +328,10 @@ def _other_903_tables(
     prev = np.where(
         rng.random(ns) < 0.9, "Z1", np.array(["P1", "P2", "P3", "P4"])[rng.integers(0, 4, ns)]
     )
+    # every child starting care in the year has a row, short-break children too (Z1: they
+    # live with their parents); no random draws, so the other tables stay as they were
+    sb = short_break_starters(w["all_episodes"], ys, ye)
+    sb = attach(sb[~pd.MultiIndex.from_frame(sb).isin(pd.MultiIndex.from_frame(st[["pid", "la"]]))])
     perm_day = np.maximum(st["dob"].to_numpy(), ys - rng.integers(200, 2000, ns))
     la_numbers = np.array([a.dfe_number for a in AREAS])
     perm_la = np.where(
@@ -306,7 +339,7 @@ def _other_903_tables(
         la_numbers[st["la"].to_numpy()],
         la_numbers[rng.integers(0, len(AREAS), ns)],
     ).astype(str)
-    out["prev_perm"] = pd.DataFrame(
+    prev_perm = pd.DataFrame(
         {
             "la": st["la"],
             "CHILD": st["CHILD"],
@@ -315,6 +348,19 @@ def _other_903_tables(
             "LA_PERM": np.where(prev != "Z1", perm_la, None),
             "DATE_PERM": fmt(perm_day, DMY, valid=prev != "Z1"),
         }
+    )
+    short_perm = pd.DataFrame(
+        {
+            "la": sb["la"],
+            "CHILD": sb["CHILD"],
+            "DOB": fmt(sb["dob"].to_numpy(), DMY),
+            "PREV_PERM": "Z1",
+            "LA_PERM": None,
+            "DATE_PERM": None,
+        }
+    )
+    out["prev_perm"] = pd.concat([prev_perm, short_perm], ignore_index=True).sort_values(
+        ["la", "CHILD"], kind="stable"
     )
     ms = w["missing"]
     mi = attach(ms[(ms["mis_start"] >= ys) & (ms["mis_start"] <= ye)]).sort_values(
@@ -384,6 +430,43 @@ def _other_903_tables(
         )
     _ = kid_key
     return out
+
+
+def adoption_decisions(eps: pd.DataFrame, adoptions: pd.DataFrame) -> pd.DataFrame:
+    """Decisions that a child should be placed for adoption (903 placed_for_adoption).
+
+    Every period with a placement order (LS E1) has one, adopted yet or not: the adoption's
+    decision date when the adoption is known, else a date 20-119 days before the first E1
+    episode. `day` is the adoption day (NEVER while the child is not adopted).
+    """
+    e1 = eps[eps["ls"].to_numpy() == "E1"]
+    first = e1.groupby("period_id", sort=True).agg(
+        pid=("pid", "first"), la=("la", "first"), e1=("decom", "min")
+    )
+    known = adoptions.drop_duplicates("period_id").set_index("period_id")
+    offset = 20 + first.index.to_numpy() % 100  # deterministic, no draws
+    decision = known["decision"].reindex(first.index).to_numpy(dtype=float)
+    day = known["day"].reindex(first.index).to_numpy(dtype=float)
+    open_ = pd.DataFrame(
+        {
+            "pid": first["pid"].to_numpy(),
+            "la": first["la"].to_numpy(),
+            "decision": np.where(
+                np.isnan(decision), first["e1"].to_numpy() - offset, decision
+            ).astype(np.int64),
+            "day": np.where(np.isnan(day), int(NEVER), day).astype(np.int64),
+        }
+    )
+    # adoptions whose period has no E1 episode keep their own decision date
+    rest = adoptions[~adoptions["period_id"].isin(first.index)][["pid", "la", "decision", "day"]]
+    return pd.concat([open_, rest], ignore_index=True)
+
+
+def short_break_starters(eps: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
+    """Children with a short-break (V3/V4) episode starting in the year (pid, la)."""
+    d0 = eps["decom"].to_numpy()
+    sb = eps[np.isin(eps["ls"].to_numpy(), list(SHORT_BREAK_LS)) & (d0 >= ys) & (d0 <= ye)]
+    return sb[["pid", "la"]].drop_duplicates().reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ CIN XML

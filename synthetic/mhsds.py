@@ -2,7 +2,8 @@
 
 Three sources of referrals: the general child population (rate rising with latent
 severity), looked-after children (a per-LA annual probability: the RQ1 planted LA
-differences) and the RQ4 needs (first attended contact early or late as planned).
+differences) and the RQ4 needs (first attended contact early or late as planned). The
+first two are need signals for RQ4 (`background_referrals`, computed before need).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from synthetic import codes
 from synthetic.areas import AREAS
 from synthetic.calendar import NEVER, day, ymd
 from synthetic.health import Windows, poisson_in
+from synthetic.need import in_exposure_window
 from synthetic.params import Params
 from synthetic.population import la_at
 from synthetic.rng import component_rng
@@ -27,40 +29,61 @@ def uniq_month_id(days: np.ndarray) -> np.ndarray:
     return ((y - 1900) * 12 + m - 3).astype(np.int64)
 
 
-def simulate_referrals(
-    persons: pd.DataFrame, periods: pd.DataFrame, need: pd.DataFrame, w: Windows, p: Params
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Referrals (one row each) and care contacts (one row each, latest state)."""
-    rng = component_rng(p.seed, "mhsds")
+def background_referrals(
+    persons: pd.DataFrame, periods: pd.DataFrame, w: Windows, p: Params
+) -> pd.DataFrame:
+    """Referrals outside the RQ4 need process (pid, day): the general child population
+    (rate rising with latent severity) and looked-after children (a per-LA yearly chance,
+    the RQ1 planted LA differences, rising with severity around the same mean).
+
+    Computed before the RQ4 need process, which treats them as need signals.
+    """
+    rng = component_rng(p.seed, "mhsds.background")
     dob = persons["dob"].to_numpy().astype(np.int64)
     sev = persons["mh_sev"].to_numpy().astype(np.float64)
     lo = np.maximum(w.lo, dob + 4 * 365)
     r1, d1 = poisson_in(rng, lo, w.hi, p.mh_referral_per_year * np.exp(0.7 * sev - 0.245))
-    # looked-after children: yearly chance by LA (RQ1)
+    # looked-after children: yearly chance by LA (RQ1); exp(0.5 sev - 0.125) has mean 1
     pr = np.array([p.cla_mh_referral_by_la[a.code] for a in AREAS])
     cp = periods["pid"].to_numpy()
     cs = np.maximum(periods["start"].to_numpy().astype(np.int64), dob[cp] + 4 * 365)
     ce = np.minimum(periods["end"].to_numpy().astype(np.int64), LAST_DAY + 1)
-    rate = -np.log(1 - pr[periods["la"].to_numpy()])
+    rate = -np.log(1 - pr[periods["la"].to_numpy()]) * np.exp(0.5 * sev[cp] - 0.125)
     r2, d2 = poisson_in(rng, cs, ce, rate)
-    r2 = cp[r2]
-    # children with an RQ4 need: no other referrals from a year before need to 2 years after
-    pid = np.concatenate([r1, r2])
-    ref = np.concatenate([d1, d2])
-    if len(need):
-        nd = pd.Series(need["need_day"].to_numpy(), index=need["pid"].to_numpy())
-        nd = nd.groupby(level=0).min()
-        nday = nd.reindex(pid).to_numpy()
-        clash = ~np.isnan(nday) & (ref >= nday - 365) & (ref <= nday + 730)
-        pid, ref = pid[~clash], ref[~clash]
+    out = pd.DataFrame({"pid": np.concatenate([r1, cp[r2]]), "day": np.concatenate([d1, d2])})
+    return out[out["day"].to_numpy() <= LAST_DAY].reset_index(drop=True)
+
+
+def simulate_referrals(
+    persons: pd.DataFrame,
+    periods: pd.DataFrame,
+    need: pd.DataFrame,
+    w: Windows,
+    p: Params,
+    background: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Referrals (one row each) and care contacts (one row each, latest state)."""
+    rng = component_rng(p.seed, "mhsds")
+    if background is None:
+        background = background_referrals(persons, periods, w, p)
+    pid = background["pid"].to_numpy()
+    ref = background["day"].to_numpy()
+    # children with an RQ4 need: no other referral in the 3 months from need, where it
+    # could change the planted exposure (a referral that is itself the need signal is
+    # replaced by the RQ4 referral); before and after, the RQ1 referrals go on
+    clash = in_exposure_window(need, pid, ref)
+    pid, ref = pid[~clash], ref[~clash]
     kind = np.zeros(len(pid), np.int8)
     first = ref + rng.integers(7, 150, len(pid))
-    # RQ4 referrals
+    # RQ4 referrals: on the need day when the referral records the need, else soon after
     has_first = need["first_contact"].to_numpy() >= 0
-    never_ref = ~has_first & (rng.random(len(need)) < 0.5)
-    keep = has_first | never_ref
+    keep = need["referred"].to_numpy().astype(bool)
     nref = need["need_day"].to_numpy() + rng.integers(0, 14, len(need))
     nref = np.where(has_first, np.minimum(nref, need["first_contact"].to_numpy() - 1), nref)
+    on_need_day = (need["source"].to_numpy() == "mhsds_referral") | (
+        (need["source"].to_numpy() == "own") & ~need["recorded_at_gp"].to_numpy().astype(bool)
+    )
+    nref = np.where(on_need_day, need["need_day"].to_numpy(), nref)
     pid = np.concatenate([pid, need["pid"].to_numpy()[keep]])
     ref = np.concatenate([ref, nref[keep]])
     first = np.concatenate(
@@ -153,6 +176,10 @@ def simulate_referrals(
         }
     )
     contacts = contacts[contacts["day"] <= LAST_DAY]
+    # earlier referrals' contacts must not change the RQ4 planned exposure either
+    other = refs["kind"].to_numpy()[contacts["ref_id"].to_numpy()] == 0
+    blur = other & in_exposure_window(need, contacts["pid"].to_numpy(), contacts["day"].to_numpy())
+    contacts = contacts[~blur]
     contacts = contacts.sort_values(["ref_id", "day"], ignore_index=True)
     contacts["contact_id"] = np.arange(len(contacts), dtype=np.int64)
     return refs, contacts

@@ -105,9 +105,17 @@ class Params:
     )
     # RQ4: early MH support (first attended contact within 90 days of need)
     rq4_need_sdq_threshold: int = 17
-    rq4_p_early_base: float = 0.30  # probability of early support at average severity (logit)
-    rq4_severity_on_early_logit: float = 0.8  # confounding: sicker children seen sooner
-    rq4_severity_on_outcome_log_rr: float = 0.5  # sicker children have worse outcomes
+    rq4_p_early_base: float = 0.15  # probability of early support with no prior self-harm
+    # recorded severity: self-harm A&E presentations in the year before need (mean at
+    # average severity), rising with severity (log rate ratio per SD)
+    rq4_prior_self_harm_mean: float = 0.5
+    rq4_severity_on_prior_self_harm_log_rr: float = 1.2
+    # confounding: triage on the record, logit of early support per log(1 + presentations)
+    rq4_prior_self_harm_on_early_logit: float = 2.5
+    # outcomes: sicker children do worse, directly (log rate ratio per SD of severity) and
+    # as their record says (log rate ratio per log(1 + prior self-harm presentations))
+    rq4_severity_on_outcome_log_rr: float = 0.4
+    rq4_prior_self_harm_on_outcome_log_rr: float = 0.8
     rq4_early_effect_rr: float = 0.6  # rate ratio of outcomes for early vs not (true effect)
     rq4_outcome_base_rates: dict[str, float] = field(
         default_factory=lambda: {

@@ -27,15 +27,36 @@ def _noop(_: str) -> None:
 
 def simulate_care(
     persons: pd.DataFrame, p: Params
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Periods of care, RQ4 needs and calibrated episodes (plus the later-move-rate scale)."""
-    from synthetic import care, need
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray, dict]:
+    """Periods of care, RQ4 needs and calibrated episodes (plus the later-move-rate scale
+    and the need-signal sources the need process reads: OC2, CIN, GP codes, referrals)."""
+    from synthetic import care, cin, health, mhsds, need, returns903
     from synthetic.areas import stability_target
 
     periods = care.simulate_periods(persons, p)
-    nd = need.simulate_need(persons, periods, p)
+    # RQ4: the need is the first need signal of any process, so those come first
+    win = health.health_windows(persons, periods, p)
+    signals = {
+        "oc2": returns903.oc2_table(persons, periods, p),
+        "cin": cin.simulate_cin(persons, periods, p),
+        "gp_mh": health.background_mh_codes(persons, win, p),
+        "referrals": mhsds.background_referrals(persons, periods, win, p),
+    }
+    nd = need.simulate_need(
+        persons,
+        periods,
+        p,
+        need.observed_signals(
+            signals["oc2"], signals["cin"], signals["gp_mh"], signals["referrals"], p
+        ),
+    )
     moves = need.outcome_events(nd, p, "placement_move").assign(reason="CREQB")
-    episodes = care.build_episodes(persons, periods, p, moves)
+
+    def quiet(pid: np.ndarray, when: np.ndarray) -> np.ndarray:
+        # inside the RQ4 outcome window only the need process moves a child
+        return need.in_outcome_window(nd, pid, when)
+
+    episodes = care.build_episodes(persons, periods, p, moves, quiet_moves=quiet)
     # long-term stability: rescale the later-years move rate per borough once
     share = care.same_placement_share(episodes, periods, persons, (2024, 2025))
     target = np.array(
@@ -46,18 +67,20 @@ def simulate_care(
         ]
     )
     later_scale = np.clip(np.log(target) / np.log(np.clip(share, 0.05, 0.99)), 0.3, 3.0)
-    episodes = care.build_episodes(persons, periods, p, moves, later_scale)
+    episodes = care.build_episodes(persons, periods, p, moves, later_scale, quiet)
     # force each LA-year's 3+ placements share up to its target (a few rebuilds)
     extra: list[pd.DataFrame] = []
     for it in range(3):
         cal = care.calibration_moves(episodes, periods, p, it)
+        pos = np.searchsorted(periods["period_id"].to_numpy(), cal["period_id"].to_numpy())
+        cal = cal[~quiet(periods["pid"].to_numpy()[pos], cal["day"].to_numpy())]
         if len(cal) == 0:
             break
         extra.append(cal)
         allm = pd.concat([moves, *extra], ignore_index=True)
         allm = allm.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
-        episodes = care.build_episodes(persons, periods, p, allm, later_scale)
-    return periods, nd, episodes, later_scale
+        episodes = care.build_episodes(persons, periods, p, allm, later_scale, quiet)
+    return periods, nd, episodes, later_scale, signals
 
 
 def placement_locations(
@@ -117,7 +140,7 @@ def placement_locations(
 
 def simulate(p: Params, progress: Progress = _noop) -> dict:
     """Simulate everything in memory; returns the world dict used by the writers."""
-    from synthetic import care, cin, education, health, mhsds, need, returns903, sources
+    from synthetic import care, education, health, mhsds, need, returns903, sources
     from synthetic.population import (
         la_at,
         lsoa_of,
@@ -132,7 +155,7 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     w["persons"] = persons
     w["population"] = population_table(persons, range(p.years[0] - 2, p.years[1] + 1))
     progress("care")
-    periods, nd, episodes, later_scale = simulate_care(persons, p)
+    periods, nd, episodes, later_scale, signals = simulate_care(persons, p)
     w["later_scale"] = later_scale
     sb = care.simulate_short_breaks(persons, periods, p)
     sb_eps = care.short_break_episodes(sb, p.seed)
@@ -145,7 +168,7 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     w["placement_postcodes"], w["home_postcodes"] = placement_locations(
         persons, periods, all_eps, rng
     )
-    w["oc2"] = returns903.oc2_table(persons, periods, p)
+    w["oc2"] = signals["oc2"]
     w["missing"] = returns903.missing_episodes(persons, periods, nd, p)
     w["reviews"] = returns903.reviews(periods, p)
     w["corrections"] = returns903.plant_corrections(all_eps, p)
@@ -167,7 +190,7 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
         }
     )
     progress("children in need")
-    w["cin"] = cin.simulate_cin(persons, periods, p)
+    w["cin"] = signals["cin"]
     ever = np.zeros(len(persons), bool)
     ever[periods["pid"].to_numpy()] = True
     w["ever_cla"] = ever
@@ -178,13 +201,15 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     win = health.health_windows(persons, periods, p)
     w["gp_events"] = health.gp_events(persons, periods, win, p, nd, w["oc2"])
     sh = need.outcome_events(nd, p, "self_harm_ecds")
-    w["ecds"] = health.ecds_attendances(persons, periods, win, p, sh, nd)
+    w["ecds"] = health.ecds_attendances(
+        persons, periods, win, p, sh, nd, need.prior_self_harm_events(nd, periods, p)
+    )
     w["ecds"]["ec_ident"] = np.arange(1, len(w["ecds"]) + 1, dtype=np.int64) + 700000000000
     extra = need.outcome_events(nd, p, "emergency_apc")
     w["apc"] = health.apc_episodes(persons, periods, win, p, w["ecds"], extra, nd)
     w["op"] = health.op_appointments(persons, periods, win, p)
     progress("mental health")
-    refs, contacts = mhsds.simulate_referrals(persons, periods, nd, win, p)
+    refs, contacts = mhsds.simulate_referrals(persons, periods, nd, win, p, signals["referrals"])
     contacts["la"] = la_at(persons, contacts["pid"].to_numpy(), contacts["day"].to_numpy())
     w["refs"], w["contacts"] = refs, contacts
     w["health_keys"] = sources.assign_health_ids(
@@ -243,7 +268,9 @@ def write_truth(truth: Path, w: dict) -> None:
             "need_date": pd.to_datetime(nd["need_day"].to_numpy(), unit="D")
             .strftime("%Y-%m-%d")
             .to_numpy(),
+            "need_source": nd["source"].to_numpy(),
             "severity": np.round(nd["severity"].to_numpy(), 4),
+            "prior_self_harm_presentations": nd["prior_self_harm"].to_numpy(),
             "early_support": nd["early"].to_numpy().astype(int),
             "first_attended_contact": np.where(
                 nd["first_contact"].to_numpy() >= 0,
@@ -299,9 +326,20 @@ def write_truth(truth: Path, w: dict) -> None:
         "true_effect_rate_ratio_early_vs_not": p.rq4_early_effect_rr,
         "effect_scale": "rate ratio of outcome events in 24 months after need",
         "exposure": "first attended MHSDS contact within 90 days of need",
-        "confounder": "latent severity (standard normal); raises early support "
-        f"(logit +{p.rq4_severity_on_early_logit}/SD) and outcomes "
-        f"(log RR +{p.rq4_severity_on_outcome_log_rr}/SD)",
+        "need": "the first need signal in a period of care, as the RQ4 cohort defines it "
+        "(SDQ >= 17, CIN factor 4A/15A, GP mental health code, MHSDS referral), from any "
+        "process; every one carries the planted effect",
+        "confounder": "latent severity (standard normal) raises recorded self-harm "
+        f"presentations in the year before need (log RR +{p.rq4_severity_on_prior_self_harm_log_rr}"
+        f"/SD, mean {p.rq4_prior_self_harm_mean} at 0) and outcomes "
+        f"(log RR +{p.rq4_severity_on_outcome_log_rr}/SD, and "
+        f"+{p.rq4_prior_self_harm_on_outcome_log_rr} per log(1 + prior self-harm "
+        "presentations)); early support depends only on "
+        f"the recorded presentations (logit +{p.rq4_prior_self_harm_on_early_logit} per "
+        "log(1 + count)), so adjusting for them removes the confounding",
+        "background_events": "none of the outcome kinds inside the 24-month window "
+        "(placement moves, missing episodes, self-harm A&E, emergency admissions): the "
+        "planted rate ratio is the rate ratio of the observable counts",
         "outcomes": list(p.rq4_outcome_base_rates),
     }
     params["counts"] = {

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,7 +197,7 @@ class _Buffer:
         }
         self.counts: Counter[str] = Counter()
 
-    def add(self, table: str, lineage: dict[str, object], row: dict[str, object]) -> None:
+    def add(self, table: str, lineage: Mapping[str, object], row: Mapping[str, object]) -> None:
         self.counts[table] += 1
         target = self.columns[table]
         values = {**lineage, **row, "source_row_number": self.counts[table]}

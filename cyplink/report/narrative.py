@@ -179,7 +179,7 @@ def _overall(published: list[Record]) -> float | None:
 def _others_only(published: list[Record], meta: IndicatorMeta, word: str) -> Markup:
     """Context when the LA's own figure is not published: the other LAs' figures."""
     if not published:
-        return Markup("")
+        return Markup("Not published for any other {} either.").format(word)
     low = min(published, key=lambda r: float(r["value"]))
     high = max(published, key=lambda r: float(r["value"]))
     target = _overall(published) if meta.kind in ("proportion", "rate") else None
@@ -202,6 +202,20 @@ def _others_only(published: list[Record], meta: IndicatorMeta, word: str) -> Mar
     return text + Markup(".")
 
 
+def _place(value: float, values: list[float]) -> str | None:
+    """`the highest`, `the 3rd highest`, `joint 2nd highest`; None when all are equal."""
+    higher = sum(v > value for v in values)
+    ties = sum(v == value for v in values)
+    if ties == len(values):
+        return None
+    if higher == 0:
+        return "joint highest" if ties > 1 else "the highest"
+    if higher + ties == len(values):
+        return "joint lowest" if ties > 1 else "the lowest"
+    rank = _ordinal(higher + 1) + " highest"
+    return f"joint {rank}" if ties > 1 else f"the {rank}"
+
+
 def comparison_sentence(
     rows: list[Record], meta: IndicatorMeta, area: Area, areas: list[Area]
 ) -> Markup:
@@ -214,17 +228,20 @@ def comparison_sentence(
     if len(published) < 2:
         return Markup("")
     ranked = sorted(published, key=lambda r: -float(r["value"]))
-    rank = next(i for i, r in enumerate(ranked, start=1) if r["area_code"] == area.code)
     top, bottom = ranked[0], ranked[-1]
-    if rank == 1:
-        place = "the highest"
-    elif rank == len(ranked):
-        place = "the lowest"
+    place = _place(float(own[0]["value"]), [float(r["value"]) for r in ranked])
+    if place is None:
+        parts = [
+            Markup("Every one of the {} {} with a published figure has the same value").format(
+                len(ranked), word
+            )
+        ]
     else:
-        place = f"the {_ordinal(rank)} highest"
-    parts = [
-        Markup("That is {} of the {} {} with a published figure").format(place, len(ranked), word)
-    ]
+        parts = [
+            Markup("That is {} of the {} {} with a published figure").format(
+                place, len(ranked), word
+            )
+        ]
     target = _overall(published) if meta.kind in ("proportion", "rate") else None
     if target is not None:
         parts.append(
@@ -242,7 +259,10 @@ def comparison_sentence(
     )
     sentence = Markup("").join(parts) + Markup(".")
     row = own[0]
-    if meta.has_funnel and target is not None:
+    # A funnel needs a target strictly inside its range: with every figure 0 (or 100%)
+    # there is no variation to judge, and the limits collapse onto the target.
+    upper = 1.0 if meta.kind == "proportion" else math.inf
+    if meta.has_funnel and target is not None and 0 < target < upper:
         verdict = position(
             float(row["value"]),
             float(row["denominator"]),

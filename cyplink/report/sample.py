@@ -413,26 +413,39 @@ def sample_catalogue() -> pd.DataFrame:
     return frame
 
 
+SAMPLE_THRESHOLD = 10  # the default var('sdc_threshold')
+
+
 def sample_linkage_quality(seed: int = 7) -> pd.DataFrame:
     """A per-LA linkage summary: records of each LA source linked to any health record."""
     rng = np.random.default_rng(seed + 1)
     rows = []
     for code, name, pop in BOROUGHS:
-        for source, share in (("csc", 0.02), ("school_census", 0.9)):
+        for source, share in (("csc", 0.004), ("school_census", 0.9)):
             records = int(pop * share)
             linked = int(rng.binomial(records, rng.uniform(0.975, 0.995)))
+            # The publication policy: few unlinked records -> a lower bound, no count.
+            few_unlinked = 0 < records - linked < SAMPLE_THRESHOLD
+            rate = None if few_unlinked else round(100 * linked / records, 1)
             rows.append(
                 {
                     "area_code": code,
                     "area_name": name,
                     "source_system": source,
                     "records": records,
-                    "linked_records": linked,
-                    "link_rate_pct": 100 * linked / records,
+                    "linked_records": None if few_unlinked else linked,
+                    "link_rate_pct": rate,
+                    "link_rate_at_least_pct": (
+                        float(np.floor(100 * (records - SAMPLE_THRESHOLD) / records))
+                        if few_unlinked
+                        else rate
+                    ),
                     "status": "published",
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame["linked_records"] = frame["linked_records"].astype("Int64")
+    return frame
 
 
 def write_sample_warehouse(

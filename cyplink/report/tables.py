@@ -177,6 +177,38 @@ def _quality_cell(value: object, column: str, status: str) -> Cell:
     return Cell(str(value), "text")
 
 
+# publication.linkage_quality_summary: when few records are unlinked the exact rate is
+# withheld and a lower bound published (models/docs/disclosure.md, "Linkage quality").
+RATE_BOUND = "link_rate_at_least_pct"
+WITHHELD = Cell("c", "symbol", "withheld: fewer than 10 records are unlinked (see the lower bound)")
+BOUND_NOTE = (
+    "≥ n: at least n% of records link to a health record. Fewer than 10 records are "
+    "unlinked, so the linked count and exact rate are withheld (c) to protect confidentiality."
+)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _quality_row(record: Record, columns: list[str]) -> tuple[list[Cell], bool]:
+    """Cells of one linkage quality row, and whether it shows a lower bound."""
+    status = str(record.get("status", PUBLISHED) or PUBLISHED).strip().lower()
+    bound = record.get(RATE_BOUND)
+    bounded = (
+        status == PUBLISHED and not _missing(bound) and _missing(record.get("link_rate_pct", bound))
+    )
+    cells = []
+    for column in columns:
+        if bounded and column == "link_rate_pct":
+            cells.append(Cell(f"≥ {float(bound):.0f}", "num", BOUND_NOTE))  # type: ignore[arg-type]
+        elif bounded and _missing(record[column]):
+            cells.append(WITHHELD)
+        else:
+            cells.append(_quality_cell(record[column], column, status))
+    return cells, bounded
+
+
 def quality_tables(data: ReportData, area: Area | None) -> list[dict[str, Any]]:
     """Linkage quality tables as header + formatted rows (an LA's own rows on its page)."""
     tables = []
@@ -189,12 +221,14 @@ def quality_tables(data: ReportData, area: Area | None) -> list[dict[str, Any]]:
         if order:
             shown = shown.sort_values(order, kind="stable")
         shown = shown.head(QUALITY_ROW_LIMIT)
-        columns = [c for c in shown.columns if c != "area_code"]
+        columns = [c for c in shown.columns if c not in ("area_code", RATE_BOUND)]
         numeric = [pd.api.types.is_numeric_dtype(shown[c]) for c in columns]
         rows = []
+        any_bounded = False
         for record in shown.to_dict("records"):
-            status = str(record.get("status", PUBLISHED) or PUBLISHED).strip().lower()
-            rows.append([_quality_cell(record[c], c, status) for c in columns])
+            cells, bounded = _quality_row(record, columns)
+            rows.append(cells)
+            any_bounded = any_bounded or bounded
         tables.append(
             {
                 "name": name,
@@ -204,6 +238,7 @@ def quality_tables(data: ReportData, area: Area | None) -> list[dict[str, Any]]:
                 ],
                 "rows": rows,
                 "truncated": len(frame) > QUALITY_ROW_LIMIT and area is None,
+                "note": BOUND_NOTE if any_bounded else "",
             }
         )
     return tables

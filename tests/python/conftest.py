@@ -65,3 +65,57 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+RQ4_SCALE = float(os.environ.get("CYPLINK_RQ4_TEST_SCALE", "0.1"))
+RQ4_SEED = 42
+
+
+@dataclass(frozen=True)
+class Rq4Run:
+    """A warehouse holding the RQ4 cohort, and the truth of the run that made it."""
+
+    warehouse: Path
+    truth: Path
+
+
+@pytest.fixture(scope="session")
+def rq4_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Rq4Run:
+    """A population big enough to recover the RQ4 planted effect, built only up to
+    `rq4_mh_need_cohort` (seeds and models, no tests or exports: the shared `pipeline`
+    tests the models). CYPLINK_RQ4_WAREHOUSE and CYPLINK_RQ4_TRUTH point it at a run already built
+    (e.g. scale 1.0) instead; CYPLINK_RQ4_TEST_SCALE changes the scale it builds."""
+    given = os.environ.get("CYPLINK_RQ4_WAREHOUSE"), os.environ.get("CYPLINK_RQ4_TRUTH")
+    if given[0] and given[1]:
+        return Rq4Run(Path(given[0]), Path(given[1]))
+    from cyplink.dbt_runner import run_dbt
+    from cyplink.ingest import run_ingest
+    from linkage.cli import link
+    from synthetic.cli import synth
+
+    root = tmp_path_factory.mktemp("rq4")
+    landing, truth, warehouse = root / "landing", root / "truth", root / "warehouse.duckdb"
+    names = ("DBT_TARGET_PATH", "CYPLINK_SECRET_FILE", "CYPLINK_LANDING", "CYPLINK_WAREHOUSE")
+    saved = {k: os.environ.get(k) for k in names}
+    os.environ["DBT_TARGET_PATH"] = str(root / "target")
+    key = root / "test_secret.key"
+    key.write_bytes(b"cyplink-test-key-not-secret-0123456789abcdef")
+    os.environ["CYPLINK_SECRET_FILE"] = str(key)
+    try:
+        synth(scale=RQ4_SCALE, seed=RQ4_SEED, landing=landing, truth=truth)
+        link(landing=landing, warehouse=warehouse, secret_file=key)
+        run_ingest(landing, warehouse)
+        only_models = ["--resource-type", "seed", "--resource-type", "model"]
+        run_dbt(
+            ["build", "--select", "+rq4_mh_need_cohort", *only_models],
+            landing=landing,
+            warehouse=warehouse,
+        )
+    finally:
+        # run_dbt points CYPLINK_* at this warehouse: give other tests theirs back at once
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return Rq4Run(warehouse, truth)

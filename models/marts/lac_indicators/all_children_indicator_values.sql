@@ -6,14 +6,14 @@
     LA where the child lived on the event date: the HES LA of residence for
     admissions, otherwise the person's residence spell
     (person_residence). MH contact counts children once, in the LA of their
-    first attended contact of the year. Denominator: ONS mid-year population
+    first attended contact of the year made while living in the area. Denominator: ONS mid-year population
     aged 0 to 17 of the calendar year in which the collection year starts
     (cyplink__linked_residence).
 #}
 {%- set all_indicators = [
-    ('all_mh_service_contact_pct', 'n_mh_contact'),
-    ('all_ae_attendance_rate_per_1000', 'sum_ae_attendances'),
-    ('all_emergency_admission_rate_per_1000', 'sum_emergency_admissions'),
+    ('all_mh_service_contact_pct', 'n_mh_contact', 'population_0_17'),
+    ('all_ae_attendance_rate_per_1000', 'sum_ae_attendances', 'population_0_17'),
+    ('all_emergency_admission_rate_per_1000', 'sum_emergency_admissions', 'population_0_17'),
 ] -%}
 with
 
@@ -79,13 +79,12 @@ population as (
     from {{ ref('population_by_cell') }}
 ),
 
-first_mh_contacts as (
-    select
+mh_contact_days as (
+    select distinct
         person_id,
         collection_year,
-        min(event_date) as event_date
+        event_date
     from mh_contacts
-    group by person_id, collection_year
 ),
 
 events as (
@@ -95,7 +94,7 @@ events as (
         event_date,
         collection_year,
         cast(null as {{ dbt.type_string() }}) as recorded_la_code
-    from first_mh_contacts
+    from mh_contact_days
     union all
     select
         person_id,
@@ -110,6 +109,7 @@ events_resident as (
     select
         events.person_id,
         events.event_type,
+        events.event_date,
         events.collection_year,
         coalesce(events.recorded_la_code, residence.la_code) as la_code,
         coalesce(persons.sex, 'U') as sex
@@ -130,18 +130,55 @@ events_resident as (
         )
 ),
 
-event_cells as (
+first_resident_mh_contacts as (
+    -- a child counts once for MH contact: at the first contact of the year made while
+    -- living in the area aged 0-17 (a child who moves in mid-year still counts)
     select
-        events_resident.*,
-        'all' as breakdown,
-        'all' as breakdown_value
+        person_id,
+        event_type,
+        collection_year,
+        la_code,
+        sex,
+        row_number() over (
+            partition by person_id, collection_year
+            order by event_date
+        ) as contact_rank
     from events_resident
+    where event_type = 'mh_contact' and la_code is not null
+),
+
+counted_events as (
+    select
+        person_id,
+        event_type,
+        collection_year,
+        la_code,
+        sex
+    from events_resident
+    where event_type <> 'mh_contact' and la_code is not null
     union all
     select
-        events_resident.*,
+        person_id,
+        event_type,
+        collection_year,
+        la_code,
+        sex
+    from first_resident_mh_contacts
+    where contact_rank = 1
+),
+
+event_cells as (
+    select
+        counted_events.*,
+        'all' as breakdown,
+        'all' as breakdown_value
+    from counted_events
+    union all
+    select
+        counted_events.*,
         'sex' as breakdown,
-        case events_resident.sex when 'M' then 'male' when 'F' then 'female' else 'unknown' end as breakdown_value
-    from events_resident
+        case counted_events.sex when 'M' then 'male' when 'F' then 'female' else 'unknown' end as breakdown_value
+    from counted_events
 ),
 
 cell_counts as (
@@ -159,45 +196,11 @@ cell_counts as (
 ),
 
 spine_counts as (
-    select
-        la_years.la_code,
-        la_years.collection_year,
-        breakdown_cells.breakdown,
-        breakdown_cells.breakdown_value,
-        population.population_0_17,
-        coalesce(cell_counts.n_mh_contact, 0) as n_mh_contact,
-        coalesce(cell_counts.sum_ae_attendances, 0) as sum_ae_attendances,
-        coalesce(cell_counts.sum_emergency_admissions, 0) as sum_emergency_admissions
-    from la_years
-    cross join breakdown_cells
-    left join cell_counts
-        on
-            la_years.la_code = cell_counts.la_code
-            and la_years.collection_year = cell_counts.collection_year
-            and breakdown_cells.breakdown = cell_counts.breakdown
-            and breakdown_cells.breakdown_value = cell_counts.breakdown_value
-    left join population
-        on
-            la_years.la_code = population.la_code
-            and la_years.collection_year = population.collection_year
-            and breakdown_cells.breakdown = population.breakdown
-            and breakdown_cells.breakdown_value = population.breakdown_value
+    {{ indicator_spine(['n_mh_contact', 'sum_ae_attendances', 'sum_emergency_admissions']) }}
 ),
 
 unpivoted as (
-    {% for indicator_id, numerator in all_indicators %}
-        select
-            '{{ indicator_id }}' as indicator_id,
-            la_code as area_code,
-            collection_year as period,
-            breakdown,
-            breakdown_value,
-            cast({{ numerator }} as {{ dbt.type_bigint() }}) as numerator,
-            cast(population_0_17 as {{ dbt.type_bigint() }}) as denominator,
-            cast(null as {{ type_double() }}) as score_variance
-        from spine_counts
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ indicator_rows(all_indicators) }}
 ),
 
 final as (

@@ -21,6 +21,25 @@
     ('cla_ae_attendance_rate_per_1000', 'sum_ae_attendances', 'n_looked_after_in_year'),
     ('cla_emergency_admission_rate_per_1000', 'sum_emergency_admissions', 'n_looked_after_in_year'),
 ] -%}
+{%- set count_columns = [
+    'n_looked_after_31_march',
+    'n_started',
+    'n_ceased',
+    'n_3plus_placements',
+    'n_long_term_cohort',
+    'n_same_placement_2_years',
+    'n_oc2_cohort',
+    'n_oc2_health_assessment',
+    'n_oc2_immunisations',
+    'n_oc2_dental_check',
+    'n_oc2_sdq',
+    'sum_oc2_sdq',
+    'sum_squares_oc2_sdq',
+    'n_looked_after_in_year',
+    'n_in_year_mh_contact',
+    'sum_ae_attendances',
+    'sum_emergency_admissions',
+] -%}
 with
 
 child_years as (
@@ -120,64 +139,14 @@ cell_counts as (
 ),
 
 spine_counts as (
-    select
-        la_years.la_code,
-        la_years.collection_year,
-        breakdown_cells.breakdown,
-        breakdown_cells.breakdown_value,
-        population.population_0_17,
-        coalesce(cell_counts.n_looked_after_31_march, 0) as n_looked_after_31_march,
-        coalesce(cell_counts.n_started, 0) as n_started,
-        coalesce(cell_counts.n_ceased, 0) as n_ceased,
-        coalesce(cell_counts.n_3plus_placements, 0) as n_3plus_placements,
-        coalesce(cell_counts.n_long_term_cohort, 0) as n_long_term_cohort,
-        coalesce(cell_counts.n_same_placement_2_years, 0) as n_same_placement_2_years,
-        coalesce(cell_counts.n_oc2_cohort, 0) as n_oc2_cohort,
-        coalesce(cell_counts.n_oc2_health_assessment, 0) as n_oc2_health_assessment,
-        coalesce(cell_counts.n_oc2_immunisations, 0) as n_oc2_immunisations,
-        coalesce(cell_counts.n_oc2_dental_check, 0) as n_oc2_dental_check,
-        coalesce(cell_counts.n_oc2_sdq, 0) as n_oc2_sdq,
-        coalesce(cell_counts.sum_oc2_sdq, 0) as sum_oc2_sdq,
-        coalesce(cell_counts.sum_squares_oc2_sdq, 0) as sum_squares_oc2_sdq,
-        coalesce(cell_counts.n_looked_after_in_year, 0) as n_looked_after_in_year,
-        coalesce(cell_counts.n_in_year_mh_contact, 0) as n_in_year_mh_contact,
-        coalesce(cell_counts.sum_ae_attendances, 0) as sum_ae_attendances,
-        coalesce(cell_counts.sum_emergency_admissions, 0) as sum_emergency_admissions
-    from la_years
-    cross join breakdown_cells
-    left join cell_counts
-        on
-            la_years.la_code = cell_counts.la_code
-            and la_years.collection_year = cell_counts.collection_year
-            and breakdown_cells.breakdown = cell_counts.breakdown
-            and breakdown_cells.breakdown_value = cell_counts.breakdown_value
-    left join population
-        on
-            la_years.la_code = population.la_code
-            and la_years.collection_year = population.collection_year
-            and breakdown_cells.breakdown = population.breakdown
-            and breakdown_cells.breakdown_value = population.breakdown_value
+    {{ indicator_spine(count_columns) }}
 ),
 
 unpivoted as (
-    {% for indicator_id, numerator, denominator in lac_indicators %}
-        select
-            '{{ indicator_id }}' as indicator_id,
-            la_code as area_code,
-            collection_year as period,
-            breakdown,
-            breakdown_value,
-            cast({{ numerator }} as {{ dbt.type_bigint() }}) as numerator,
-            cast({{ denominator }} as {{ dbt.type_bigint() }}) as denominator,
-            {% if indicator_id == 'oc2_sdq_mean' -%}
-                {{ safe_divide('sum_squares_oc2_sdq - sum_oc2_sdq * sum_oc2_sdq / nullif(n_oc2_sdq, 0)',
-                    'n_oc2_sdq - 1') }}
-            {%- else -%}
-                cast(null as {{ type_double() }})
-            {%- endif %} as score_variance
-        from spine_counts
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ indicator_rows(lac_indicators, score_variances={
+        'oc2_sdq_mean': safe_divide(
+            'sum_squares_oc2_sdq - sum_oc2_sdq * sum_oc2_sdq / nullif(n_oc2_sdq, 0)', 'n_oc2_sdq - 1'),
+    }) }}
 ),
 
 final as (

@@ -94,39 +94,90 @@ never_looked_after as (
         and persons.birth_month is not null
 ),
 
+month_offsets as (
+    {% for offset in range(12) %}
+        select {{ offset }} as month_offset
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+case_birth_months as (
+    -- The 12 birth months that give the case's age in whole years on its index
+    -- date: from (index month - age years - 11 months) to (index month - age
+    -- years). Matching a control on one of them is the same as matching on age
+    -- at the index date, but it is an equi-join, so the database never pairs a
+    -- case with every child in its LA and year.
+    select
+        cases.entry_id,
+        cases.index_date,
+        cases.index_collection_year,
+        cast({{ dbt.dateadd('month', '-(12 * cases.age_at_index + month_offsets.month_offset)',
+            dbt.date_trunc('month', 'cases.index_date')) }} as date) as birth_month,
+        cases.la_code,
+        cases.sex
+    from cases
+    cross join month_offsets
+),
+
+case_match_keys as (
+    -- LA, sex and birth month as one join key: with separate keys the optimiser may
+    -- join the CIN episodes to the cases on LA alone before the person's sex and birth
+    -- month are known (measured at scale 1.0: a runaway join).
+    select
+        entry_id,
+        index_date,
+        index_collection_year,
+        {{ dbt.concat(['la_code', "'|'", 'sex', "'|'", 'cast(birth_month as ' ~ dbt.type_string() ~ ')']) }}
+            as match_key
+    from case_birth_months
+),
+
+cin_pool as (
+    select
+        social_care.start_date,
+        social_care.end_date,
+        never_looked_after.person_id,
+        {{ dbt.concat(['social_care.la_code', "'|'", 'never_looked_after.sex', "'|'",
+            'cast(never_looked_after.birth_month as ' ~ dbt.type_string() ~ ')']) }} as match_key
+    from social_care
+    inner join never_looked_after
+        on social_care.person_id = never_looked_after.person_id
+),
+
 cin_candidates as (
     select distinct
-        cases.entry_id,
-        never_looked_after.person_id,
+        case_match_keys.entry_id,
+        cin_pool.person_id,
         'children_in_need' as comparison_group
-    from cases
-    inner join social_care
+    from case_match_keys
+    inner join cin_pool
         on
-            cases.la_code = social_care.la_code
-            and cases.index_date >= social_care.start_date
-            and (social_care.end_date is null or cases.index_date <= social_care.end_date)
+            case_match_keys.match_key = cin_pool.match_key
+            and case_match_keys.index_date >= cin_pool.start_date
+            and (cin_pool.end_date is null or case_match_keys.index_date <= cin_pool.end_date)
+),
+
+population_pool as (
+    select
+        panel.collection_year,
+        never_looked_after.person_id,
+        {{ dbt.concat(['panel.la_code', "'|'", 'never_looked_after.sex', "'|'",
+            'cast(never_looked_after.birth_month as ' ~ dbt.type_string() ~ ')']) }} as match_key
+    from panel
     inner join never_looked_after
-        on
-            social_care.person_id = never_looked_after.person_id
-            and cases.sex = never_looked_after.sex
-            and cases.age_at_index = {{ age_in_years('never_looked_after.birth_month', 'cases.index_date') }}
+        on panel.person_id = never_looked_after.person_id
 ),
 
 population_candidates as (
     select
-        cases.entry_id,
-        never_looked_after.person_id,
+        case_match_keys.entry_id,
+        population_pool.person_id,
         'general_population' as comparison_group
-    from cases
-    inner join panel
+    from case_match_keys
+    inner join population_pool
         on
-            cases.la_code = panel.la_code
-            and cases.index_collection_year = panel.collection_year
-    inner join never_looked_after
-        on
-            panel.person_id = never_looked_after.person_id
-            and cases.sex = never_looked_after.sex
-            and cases.age_at_index = {{ age_in_years('never_looked_after.birth_month', 'cases.index_date') }}
+            case_match_keys.match_key = population_pool.match_key
+            and case_match_keys.index_collection_year = population_pool.collection_year
 ),
 
 candidates as (

@@ -35,72 +35,19 @@ outcomes as (
     from {{ ref('rq2_entry_cohort_outcomes') }}
 ),
 
+{% set keys = ['la_code', 'la_name', 'entry_cohort', 'follow_up_window', 'outcome'] %}
+
 statistics as (
-    select
-        la_code,
-        la_name,
-        entry_cohort,
-        follow_up_window,
-        outcome,
-        'pct_with_outcome' as statistic,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        cast(entries_with_outcome as {{ type_double() }}) as numerator,
-        cast(complete_entries as {{ type_double() }}) as denominator,
-        pct_with_outcome as value,  -- noqa: RF04
-        pct_lower_ci as lower_ci,
-        pct_upper_ci as upper_ci,
-        'proportion' as value_type,
-        100 as multiplier,
-        true as check_numerator,
-        true as check_denominator,
-        true as check_complement
-    from outcomes
-    where entries_with_outcome is not null
+    {{ sdc_statistic('outcomes', keys, 'pct_with_outcome', 'entries_with_outcome', 'complete_entries',
+        'pct_with_outcome', 'pct_lower_ci', 'pct_upper_ci', where='entries_with_outcome is not null') }}
     union all
-    select
-        la_code,
-        la_name,
-        entry_cohort,
-        follow_up_window,
-        outcome,
-        'rate_per_1000_years' as statistic,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        cast(events as {{ type_double() }}) as numerator,
-        follow_up_years as denominator,
-        rate_per_1000_years as value,  -- noqa: RF04
-        rate_lower_ci as lower_ci,
-        rate_upper_ci as upper_ci,
-        'mean' as value_type,
-        1000 as multiplier,
-        true as check_numerator,
-        false as check_denominator,
-        false as check_complement
-    from outcomes
-    where events is not null
+    {{ sdc_statistic('outcomes', keys, 'rate_per_1000_years', 'events', 'follow_up_years',
+        'rate_per_1000_years', 'rate_lower_ci', 'rate_upper_ci', value_type='mean', multiplier=1000,
+        checks=['numerator'], where='events is not null') }}
     union all
-    select
-        la_code,
-        la_name,
-        entry_cohort,
-        follow_up_window,
-        outcome,
-        'mean_score' as statistic,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        cast(null as {{ type_double() }}) as numerator,
-        cast(complete_entries as {{ type_double() }}) as denominator,
-        mean_score as value,  -- noqa: RF04
-        mean_lower_ci as lower_ci,
-        mean_upper_ci as upper_ci,
-        'mean' as value_type,
-        1 as multiplier,
-        false as check_numerator,
-        true as check_denominator,
-        false as check_complement
-    from outcomes
-    where mean_score is not null
+    {{ sdc_statistic('outcomes', keys, 'mean_score', none, 'complete_entries',
+        'mean_score', 'mean_lower_ci', 'mean_upper_ci', value_type='mean', multiplier=1,
+        checks=['denominator'], where='mean_score is not null') }}
 ),
 
 {{ sdc_protect('statistics', group_by=['la_code', 'entry_cohort', 'follow_up_window', 'outcome', 'statistic'],
@@ -113,13 +60,7 @@ final as (
         cast(entry_cohort as integer) as entry_cohort,
         cast(follow_up_window as {{ dbt.type_string() }}) as follow_up_window,
         cast(outcome as {{ dbt.type_string() }}) as outcome,
-        cast(statistic as {{ dbt.type_string() }}) as statistic,
-        cast(status as {{ dbt.type_string() }}) as status,
-        cast(numerator as {{ type_double() }}) as numerator,
-        cast(denominator as {{ type_double() }}) as denominator,
-        cast(value as {{ type_double() }}) as value,  -- noqa: RF04
-        cast(lower_ci as {{ type_double() }}) as lower_ci,
-        cast(upper_ci as {{ type_double() }}) as upper_ci
+        {{ sdc_statistic_columns() }}
     from sdc_protected
 )
 

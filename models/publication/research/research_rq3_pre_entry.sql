@@ -28,68 +28,19 @@ summary as (
     from {{ ref('rq3_pre_entry_summary') }}
 ),
 
+{% set keys = ['comparison_group', 'window_number', 'window_label', 'measure'] %}
+
 statistics as (
-    select
-        comparison_group,
-        window_number,
-        window_label,
-        measure,
-        'pct_with_any' as statistic,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        cast(children_with_any as {{ type_double() }}) as numerator,
-        cast(children as {{ type_double() }}) as denominator,
-        pct_with_any as value,  -- noqa: RF04
-        pct_lower_ci as lower_ci,
-        pct_upper_ci as upper_ci,
-        'proportion' as value_type,
-        100 as multiplier,
-        true as check_numerator,
-        true as check_denominator,
-        true as check_complement
-    from summary
+    {{ sdc_statistic('summary', keys, 'pct_with_any', 'children_with_any', 'children',
+        'pct_with_any', 'pct_lower_ci', 'pct_upper_ci') }}
     union all
-    select
-        comparison_group,
-        window_number,
-        window_label,
-        measure,
-        'rate_per_1000_years' as statistic,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        cast(events as {{ type_double() }}) as numerator,
-        cast(children as {{ type_double() }}) as denominator,
-        rate_per_1000_years as value,  -- noqa: RF04
-        rate_lower_ci as lower_ci,
-        rate_upper_ci as upper_ci,
-        'mean' as value_type,
-        1000 as multiplier,
-        true as check_numerator,
-        true as check_denominator,
-        false as check_complement
-    from summary
-    where rate_per_1000_years is not null
+    {{ sdc_statistic('summary', keys, 'rate_per_1000_years', 'events', 'children',
+        'rate_per_1000_years', 'rate_lower_ci', 'rate_upper_ci', value_type='mean', multiplier=1000,
+        checks=['numerator', 'denominator'], where='rate_per_1000_years is not null') }}
     union all
-    select
-        comparison_group,
-        window_number,
-        window_label,
-        measure,
-        'pct_sessions_missed' as statistic,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        cast(events as {{ type_double() }}) as numerator,
-        cast(children as {{ type_double() }}) as denominator,
-        pct_sessions_missed as value,  -- noqa: RF04
-        cast(null as {{ type_double() }}) as lower_ci,
-        cast(null as {{ type_double() }}) as upper_ci,
-        'mean' as value_type,
-        100 as multiplier,
-        false as check_numerator,
-        true as check_denominator,
-        false as check_complement
-    from summary
-    where pct_sessions_missed is not null
+    {{ sdc_statistic('summary', keys, 'pct_sessions_missed', 'events', 'children',
+        'pct_sessions_missed', value_type='mean', multiplier=100,
+        checks=['denominator'], where='pct_sessions_missed is not null') }}
 ),
 
 {{ sdc_protect('statistics', group_by=['comparison_group', 'window_number', 'measure', 'statistic'],
@@ -101,13 +52,7 @@ final as (
         cast(window_number as integer) as window_number,
         cast(window_label as {{ dbt.type_string() }}) as window_label,
         cast(measure as {{ dbt.type_string() }}) as measure,
-        cast(statistic as {{ dbt.type_string() }}) as statistic,
-        cast(status as {{ dbt.type_string() }}) as status,
-        cast(numerator as {{ type_double() }}) as numerator,
-        cast(denominator as {{ type_double() }}) as denominator,
-        cast(value as {{ type_double() }}) as value,  -- noqa: RF04
-        cast(lower_ci as {{ type_double() }}) as lower_ci,
-        cast(upper_ci as {{ type_double() }}) as upper_ci
+        {{ sdc_statistic_columns() }}
     from sdc_protected
 )
 

@@ -1,75 +1,26 @@
+-- Child protection plans: one row per plan (LA, child, start date), from the latest
+-- return that reports it (it holds the end date).
 with
 
-source_rows as (
-
-    select * from {{ ref('base_cin__cp_plans') }}
-    where len(dq_errors) = 0
-
-),
-
-person_key as (
-
-    select
-        provider_code,
-        source_record_id,
-        person_id
-    from {{ source('linkage', 'person_key') }}
-    where source_system = 'csc'
-
-),
-
-referrals as (
-
-    -- the CINdetails each row belongs to, for its referral date
-    select
-        source_file,
-        child_seq,
-        cin_seq,
-        referral_date
-    from {{ ref('base_cin__cin_details') }}
-
-),
-
-ranked as (
-
-    -- a plan open across returns is in each: the latest return wins (it holds the end date)
-    select
-        *,
-        row_number() over (
-            partition by la_code, la_child_id, cpp_start_date
-            order by collection_year desc, source_file desc, source_row_number desc
-        ) as row_rank
-    from source_rows
-
-),
+{{ cin_latest_return('base_cin__cp_plans', 'cpp_start_date') }},
 
 final as (
 
     select
-        person_key.person_id,
-        ranked.la_code,
-        ranked.collection_year,
-        referrals.referral_date,
-        ranked.cpp_start_date,
-        ranked.cpp_end_date,
-        ranked.initial_category_of_abuse,
-        {{ cyplink_decode('cin_codes', 'CATEGORY_OF_ABUSE', 'ranked.initial_category_of_abuse') }}
+        person_id,
+        la_code,
+        collection_year,
+        referral_date,
+        cpp_start_date,
+        cpp_end_date,
+        initial_category_of_abuse,
+        {{ cyplink_decode('cin_codes', 'CATEGORY_OF_ABUSE', 'latest_return.initial_category_of_abuse') }}
             as initial_category_of_abuse_description,
-        ranked.latest_category_of_abuse,
-        ranked.number_of_previous_cpp,
-        ranked.source_file,
-        ranked.source_row_number
-    from ranked
-    left join person_key
-        on
-            ranked.la_code = person_key.provider_code
-            and ranked.la_child_id = person_key.source_record_id
-    left join referrals
-        on
-            ranked.source_file = referrals.source_file
-            and ranked.child_seq = referrals.child_seq
-            and ranked.cin_seq = referrals.cin_seq
-    where ranked.row_rank = 1
+        latest_category_of_abuse,
+        number_of_previous_cpp,
+        source_file,
+        source_row_number
+    from latest_return
 
 )
 

@@ -1,4 +1,4 @@
-"""Fixtures for browser tests: where screenshots go, and one Chromium per module."""
+"""Fixtures for browser tests: where screenshots go, one Chromium per module, a docs site."""
 
 from __future__ import annotations
 
@@ -28,3 +28,33 @@ def browser() -> Iterator[object]:
         pytest.skip(reason)
     with chromium() as driver:
         yield driver
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's single-file dbt docs site, built as `cyplink docs --without-warehouse`.
+
+    No data is needed: descriptions, the overview, lineage, tests and sources come from
+    the project itself (the end-to-end browser test opens the site of a real build).
+    """
+    from cyplink.pipeline_cli import docs
+
+    root = tmp_path_factory.mktemp("docs-site")
+    saved = os.environ.get("DBT_TARGET_PATH")
+    os.environ["DBT_TARGET_PATH"] = str(root / "target")
+    try:
+        (root / "landing").mkdir()
+        docs(
+            landing=root / "landing",
+            warehouse=root / "warehouse.duckdb",
+            out=root / "docs",
+            without_warehouse=True,
+        )
+    finally:
+        if saved is None:
+            os.environ.pop("DBT_TARGET_PATH", None)
+        else:
+            os.environ["DBT_TARGET_PATH"] = saved
+    site = root / "docs" / "index.html"
+    assert site.is_file() and site.stat().st_size > 1_000_000, site
+    return site

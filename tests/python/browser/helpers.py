@@ -158,6 +158,7 @@ def open_and_check(
     settle: float = 0.0,
     expected_text: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    fragment: str = "",
 ) -> PageCheck:
     """Open `html_path` from disk, wait for it to render, check it and take a screenshot.
 
@@ -167,7 +168,8 @@ def open_and_check(
     Pass `driver` to reuse one browser for several pages; `settle` waits extra seconds
     for pages that render after load (e.g. the dbt docs app). `expected_text` must each
     appear in the page's visible text; console errors matching a regex in `ignore`
-    (e.g. DBT_DOCS_KNOWN_NOISE) are not counted.
+    (e.g. DBT_DOCS_KNOWN_NOISE) are not counted. `fragment` is appended to the URL
+    (e.g. `#!/model/model.cyplink.indicators` opens a model page of the dbt docs app).
     """
     from selenium.webdriver.common.by import By
 
@@ -187,8 +189,9 @@ def open_and_check(
                 settle=settle,
                 expected_text=expected_text,
                 ignore=ignore,
+                fragment=fragment,
             )
-    url = Path(html_path).resolve().as_uri()
+    url = Path(html_path).resolve().as_uri() + fragment
     driver.get_log("browser")  # type: ignore[attr-defined]  # drop messages of earlier pages
     driver.get(url)  # type: ignore[attr-defined]
     _wait_for_charts(driver, timeout)

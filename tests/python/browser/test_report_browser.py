@@ -3,12 +3,12 @@
 Builds a sample warehouse in the DESIGN.md shape (with a suppressed row), runs the
 report with the real Vega bundle inlined, opens the index and one LA page from disk
 and checks that every chart produced an SVG. Screenshots go to test-artifacts/.
-A dbt docs site is checked too when CYPLINK_DOCS_HTML points at one.
+The project's dbt docs site (built without data, `cyplink docs --without-warehouse`) is
+opened too: the overview, a model page and a source page must render their text.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -102,16 +102,50 @@ def test_la_page_renders_and_leads_with_the_answer(
     assert cells[:3] == ["c", "c", "c"], cells
 
 
-@pytest.mark.skipif(
-    not os.environ.get("CYPLINK_DOCS_HTML"), reason="set CYPLINK_DOCS_HTML to a dbt docs page"
-)
-def test_dbt_docs_site_renders(browser: object, artifacts: Path) -> None:
+DOCS_PAGES = {
+    # route of the dbt docs app -> text that must render there
+    "overview": (
+        "",
+        [
+            "cyplink: linked data on children",
+            "Where to start",
+            "Source freshness",
+            "How good the linkage is",
+            "Disclosure control",
+        ],
+    ),
+    "model-indicators": (
+        "#!/model/model.cyplink.indicators",
+        [
+            "indicators",
+            "indicator table a BI tool or the report reads",
+            "Statistical disclosure control (SDC) policy",
+            "indicator_id",
+            "lower_ci",
+        ],
+    ),
+    "source-mhsds": (
+        "#!/source/source.cyplink.mhsds.care_contacts",
+        ["care_contacts", "MHS201CareContact", "UniqMonthID", "AttendOrDNACode"],
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(DOCS_PAGES))
+def test_dbt_docs_site_renders(
+    docs_site: Path, browser: object, artifacts: Path, page: str
+) -> None:
+    fragment, expected_text = DOCS_PAGES[page]
+    selectors = {".app-title": 1, "[ui-view]": 1}
+    if not fragment:
+        selectors["a[href*='#!/overview']"] = 1
     open_and_check(
-        Path(os.environ["CYPLINK_DOCS_HTML"]),
-        {".app-title": 1, "[ui-view]": 1, "a[href*='#!/overview']": 1},
-        artifacts / "dbt-docs.png",
+        docs_site,
+        selectors,
+        artifacts / f"dbt-docs-{page}.png",
         driver=browser,
         settle=3.0,
-        expected_text=["cyplink: linked data on children", "How good the linkage is"],
+        fragment=fragment,
+        expected_text=expected_text,
         ignore=DBT_DOCS_KNOWN_NOISE,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from report_fixtures import LEAK_ROW, LEAK_VALUES
 
+from cyplink.report.data import Area
 from cyplink.report.formatting import Cell, count_cell, format_number, value_cell
 from cyplink.report.indicators import IndicatorMeta
 from cyplink.report.sample import BOROUGHS
@@ -193,3 +194,59 @@ def test_the_report_is_deterministic(
     build_report(load_report_data(sample_warehouse), tmp_path, only=["E09000015"])
     for name in ("index.html", "E09000015.html"):
         assert (tmp_path / name).read_bytes() == (report_dir / name).read_bytes(), name
+
+
+def test_linkage_quality_shows_a_withheld_rate_as_its_lower_bound(report_dir: Path) -> None:
+    from cyplink.report.sample import sample_linkage_quality
+
+    quality = sample_linkage_quality()
+    bounded = quality[quality["link_rate_pct"].isna()].iloc[0]
+    exact = quality[quality["link_rate_pct"].notna()].iloc[0]
+    page = _text((report_dir / f"{bounded['area_code']}.html").read_text())
+    linkage = page[page.index("Linkage quality summary — ") :]
+    bound = f"≥ {bounded['link_rate_at_least_pct']:.0f}"
+    assert bound in linkage
+    assert "Fewer than 10 records are unlinked" in linkage
+    # the withheld linked count never appears; the published counts do
+    assert f"{bounded['records']:,}" in linkage
+    exact_page = _text((report_dir / f"{exact['area_code']}.html").read_text())
+    assert (
+        f"{exact['link_rate_pct']:.1f}"
+        in exact_page[exact_page.index("Linkage quality summary — ") :]
+    )
+
+
+def _rows(values: dict[str, float | None]) -> list[dict]:
+    names = {code: name for code, name, _ in BOROUGHS}
+    return [
+        {
+            "area_code": code,
+            "area_name": names[code],
+            "status": "published" if value is not None else "suppressed",
+            "value": value,
+            "numerator": value,
+            "denominator": 100.0 if value is not None else None,
+        }
+        for code, value in values.items()
+    ]
+
+
+def test_comparison_sentence_handles_ties_zeros_and_nothing_published() -> None:
+    from cyplink.report.narrative import comparison_sentence
+
+    areas = [Area(code, name) for code, name, _ in BOROUGHS]
+    brent, ealing, hf = areas[0], areas[1], areas[2]
+    codes = [a.code for a in areas[:3]]
+    # all zero: no ranking, and no funnel verdict (the limits collapse at a target of 0)
+    zeros = comparison_sentence(_rows(dict.fromkeys(codes, 0.0)), RATE, brent, areas)
+    assert "Every one of the 3 boroughs with a published figure has the same value" in zeros
+    assert "highest" not in zeros and "funnel" not in zeros
+    # a tie at the top is joint, the one below is 3rd
+    tied = {codes[0]: 5.0, codes[1]: 5.0, codes[2]: 2.0}
+    assert "joint highest of the 3 boroughs" in comparison_sentence(
+        _rows(tied), RATE, ealing, areas
+    )
+    assert "the lowest of the 3 boroughs" in comparison_sentence(_rows(tied), RATE, hf, areas)
+    # own figure suppressed and nobody else published: say so, do not stay silent
+    none = comparison_sentence(_rows(dict.fromkeys(codes)), RATE, brent, areas)
+    assert none == "Not published for any other boroughs either."

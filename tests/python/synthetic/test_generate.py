@@ -345,7 +345,11 @@ def test_903_girls_have_mother_recorded(tiny_run: TinyRun) -> None:
     for path in tiny_run.landing.glob("ssda903/*/*/header.csv"):
         header = pd.read_csv(path, dtype=str)
         episodes = pd.read_csv(path.parent / "episodes.csv", dtype=str)
-        girls = header[header["SEX"].isin(["2", "F"]) & header["CHILD"].isin(episodes["CHILD"])]
+        # MOTHER is asked for children looked after other than on short breaks (V3/V4)
+        looked_after = episodes[~episodes["LS"].isin(["V3", "V4"])]["CHILD"]
+        girls = header[header["SEX"].isin(["2", "F"]) & header["CHILD"].isin(looked_after)]
         assert girls["MOTHER"].isin(["0", "1"]).all(), path
+        short_only = header["CHILD"].isin(episodes["CHILD"]) & ~header["CHILD"].isin(looked_after)
+        assert header[short_only]["MOTHER"].isna().all(), path
         boys = header[header["SEX"].isin(["1", "M"])]
         assert boys["MOTHER"].isna().all(), path

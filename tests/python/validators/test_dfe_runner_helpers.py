@@ -128,3 +128,37 @@ def test_summary_report_separates_artefacts_from_data_faults(tmp_path: Path) -> 
     assert summarise.artefact_note("ssda903", "202", "2025") != ""
     per_return = summarise.per_return_markdown(results, tmp_path / "out.returns.csv")
     assert "| ssda903 | E1 | 2025 | 4 | 202 2 (50), 356 1 (25) |" in per_return
+
+
+def test_summary_counts_injected_faults_apart(tmp_path: Path) -> None:
+    from dfe_fixtures import load_script
+
+    summarise = load_script("summarise_results")
+    results = tmp_path / "out.csv"
+    results.write_text(
+        "validator,la_code,collection_year,child_id,rule_code,rule_message,table,row_number\n"
+        "ssda903,E1,2025,A,503D,placement differs from last year,Episodes,1\n"
+        "ssda903,E1,2025,B,503D,placement differs from last year,Episodes,2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "out.returns.csv").write_text(
+        "validator,la_code,collection_year,ruleset,children,rules_run,rules_failed,issues,"
+        "status,seconds,message\n"
+        "ssda903,E1,2025,lac2024_25,10,1,1,2,ok,1,\n",
+        encoding="utf-8",
+    )
+    faults = tmp_path / "injected_faults.csv"
+    # planted in the 2024 return, so the correction shows in 2025; B is planted in another LA
+    faults.write_text(
+        "la_code,return_year,CHILD,DECOM,kind\nE1,2024,A,01/02/2024,place\nE2,2024,B,x,place\n",
+        encoding="utf-8",
+    )
+    injected = summarise.read_injected(faults)
+    assert ("E1", "2025", "A") in injected and ("E1", "2025", "B") not in injected
+    text = summarise.markdown(results, tmp_path / "out.returns.csv", 2.0, injected)
+    assert "except known artefacts: **20.0%**" in text
+    assert "except known artefacts and injected faults: **10.0%**" in text
+    # one of the two flagged children is planted; 10% is still over 2%
+    assert "| E1 2025 | 1 | 1 |" in text
+    plain = summarise.markdown(results, tmp_path / "out.returns.csv", 2.0)
+    assert "injected faults:" not in plain
