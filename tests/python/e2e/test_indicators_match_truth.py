@@ -17,8 +17,10 @@ Two tiers, because the two kinds of indicator fail for different reasons:
   the 2.5-years-in-care cohort cannot be seen in an LA's first two years
   (`periods_of_care.is_left_censored`).
 - Linked health indicators also carry linkage error (a missed link loses a contact):
-  pooled over all LAs and years they must agree within 1 percentage point or 3%
-  of the rate.
+  pooled over all LAs and years they must agree within 1 percentage point (shares) or
+  3% (rates). They are compared on the scale-0.1 `mid_scale_pipeline`: at the tiny
+  scale one child whose only mental health record cannot be linked (no NHS number, no
+  postcode) moves the pooled share by almost 3 points.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def comparison(pipeline) -> list[ComparedRow]:
     return compare_with_truth(pipeline.warehouse, pipeline.truth)
 
 
+@pytest.fixture(scope="module")
+def mid_scale_comparison(mid_scale_pipeline) -> list[ComparedRow]:
+    return compare_with_truth(mid_scale_pipeline.warehouse, mid_scale_pipeline.truth)
+
+
 def test_truth_covers_every_required_indicator(comparison) -> None:
     assert {row.indicator_id for row in comparison} >= RULE_INDICATORS | LINKED_INDICATORS
 
@@ -59,10 +66,10 @@ def test_dfe_rule_indicators_agree_in_every_la_and_year(comparison) -> None:
 # about 12% low here, from a generator bug and from post-adoption events the truth
 # counted; both fixed, see docs/linkage.md (exact at this scale in runs on 2026-11-26).
 @pytest.mark.parametrize("indicator_id", sorted(LINKED_INDICATORS))
-def test_linked_health_indicators_agree_pooled(comparison, indicator_id: str) -> None:
+def test_linked_health_indicators_agree_pooled(mid_scale_comparison, indicator_id: str) -> None:
     rows = [
         row
-        for row in comparison
+        for row in mid_scale_comparison
         if row.indicator_id == indicator_id and row.truth_value is not None
     ]
     assert rows

@@ -3,7 +3,7 @@ with the generator's early-support flag, and the example analysis writes aggrega
 
 Recovery of the planted effect (truth/parameters.json, rq4) needs more children than
 the shared tiny `pipeline` holds, so `test_planted_effect_is_recovered` uses its own
-session fixture `rq4_pipeline` (scale 0.1, built only up to the cohort; set
+session fixture `mid_scale_pipeline` (scale 0.1, built only up to the cohort; set
 CYPLINK_RQ4_WAREHOUSE and CYPLINK_RQ4_TRUTH to run it on a run already built, e.g. at
 scale 1.0). The numbers are in docs/research.md. The fast test of the estimator on a
 simulated cohort is tests/python/research/test_research_rq4_analysis.py.
@@ -89,17 +89,17 @@ def test_example_analysis_writes_aggregates_only(pipeline, tmp_path: Path) -> No
     assert payload["settings"]["cohort_table"] == "marts.rq4_mh_need_cohort"
 
 
-def test_planted_effect_is_recovered(rq4_pipeline, tmp_path: Path) -> None:
+def test_planted_effect_is_recovered(mid_scale_pipeline, tmp_path: Path) -> None:
     """On the cohort as built, the adjusted estimate recovers the planted rate ratio and
     the crude one is biased away from it (early support goes to the sicker children)."""
-    planted = json.loads((rq4_pipeline.truth / "parameters.json").read_text())["rq4"]
+    planted = json.loads((mid_scale_pipeline.truth / "parameters.json").read_text())["rq4"]
     effect = float(planted["true_effect_rate_ratio_early_vs_not"])
-    frame = cohort_with_truth(rq4_pipeline.warehouse, rq4_pipeline.truth)
+    frame = cohort_with_truth(mid_scale_pipeline.warehouse, mid_scale_pipeline.truth)
     frame = frame[frame["has_24m_follow_up"] & frame["has_exposure_follow_up"]]
     # every need the cohort finds is one the generator planted (so carries the effect)
     assert len(frame) >= 100, len(frame)
     assert frame["planted_need_date"].notna().mean() >= 0.9
-    results = analysis.run(rq4_pipeline.warehouse, tmp_path / "rq4", min_cell=10)
+    results = analysis.run(mid_scale_pipeline.warehouse, tmp_path / "rq4", min_cell=10)
     combined = {r.model: r for r in results if r.outcome == "combined"}
     adjusted, unadjusted = combined["adjusted"], combined["unadjusted"]
     assert adjusted.status == unadjusted.status == "published"
