@@ -13,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CYPLINK := $(BIN)/cyplink
 
-DEMO_SCALE ?= 0.02
+DEMO_SCALE ?= 0.2
 DEMO_SEED ?= 42
 DATA := data
 export CYPLINK_LANDING ?= $(DATA)/landing

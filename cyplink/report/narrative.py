@@ -115,6 +115,15 @@ def area_word(areas: list[Area], plural: bool = True) -> str:
     return "borough" if london else "local authority"
 
 
+def count_of(n: int, word: str) -> str:
+    """`1 other borough`, `2 other boroughs`: singular for one area."""
+    singular = {"boroughs": "borough", "authorities": "authority"}
+    if n == 1:
+        head, _, last = word.rpartition(" ")
+        word = f"{head} {singular.get(last, last)}".strip()
+    return f"{n} {word}"
+
+
 Record = dict[str, Any]
 
 
@@ -273,7 +282,7 @@ def comparison_sentence(
         sentence += Markup(" On the funnel plot {} is {}.").format(area.name, verdict.label)
     missing = len(rows) - len(published)
     if missing:
-        sentence += Markup(" Not published for {} other {}.").format(missing, word)
+        sentence += Markup(" Not published for {}.").format(count_of(missing, "other " + word))
     return sentence
 
 
@@ -358,5 +367,5 @@ def area_summary(data: ReportData, period: int, ident: str) -> Markup:
     )
     hidden = len(year) - len(published)
     if hidden:
-        text += Markup(" Not published for {} {}.").format(hidden, word)
+        text += Markup(" Not published for {}.").format(count_of(hidden, word))
     return text

@@ -250,3 +250,12 @@ def test_comparison_sentence_handles_ties_zeros_and_nothing_published() -> None:
     # own figure suppressed and nobody else published: say so, do not stay silent
     none = comparison_sentence(_rows(dict.fromkeys(codes)), RATE, brent, areas)
     assert none == "Not published for any other boroughs either."
+
+
+def test_count_of_uses_the_singular_for_one_area() -> None:
+    from cyplink.report.narrative import count_of
+
+    assert count_of(1, "other boroughs") == "1 other borough"
+    assert count_of(2, "other boroughs") == "2 other boroughs"
+    assert count_of(1, "local authorities") == "1 local authority"
+    assert count_of(5, "local authorities") == "5 local authorities"
