@@ -1,7 +1,7 @@
 {#
     cin_latest_return(base_model, start_column): the CTEs shared by the CIN census
-    staging models for elements that repeat across returns (CIN plans, section 47
-    enquiries, child protection plans and reviews). Emits, for a model's `with` list:
+    staging models for elements that repeat across returns (assessments, CIN plans,
+    section 47 enquiries, child protection plans and reviews). Emits, for a model's `with` list:
 
         source_rows     valid rows of the base model (no dq_errors)
         person_key      the csc person key (LA code + LAchildID -> person_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,27 @@ class Pipeline:
     docs: Path
 
 
+@contextmanager
+def run_environment(root: Path, target: Path, *also_restore: str) -> Iterator[Path]:
+    """Point dbt's target path and the pseudonymisation key at this run (the key is a
+    throwaway written under `root`, yielded), and restore those variables and
+    `also_restore` afterwards."""
+    names = ("DBT_TARGET_PATH", "CYPLINK_SECRET_FILE", *also_restore)
+    saved = {name: os.environ.get(name) for name in names}
+    key = root / "test_secret.key"
+    key.write_bytes(b"cyplink-test-key-not-secret-0123456789abcdef")
+    os.environ["DBT_TARGET_PATH"] = str(target)
+    os.environ["CYPLINK_SECRET_FILE"] = str(key)
+    try:
+        yield key
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """Synthesise, link, build and document a tiny population once for all e2e tests."""
@@ -48,23 +70,12 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         target=root / "target",
         docs=root / "docs",
     )
-    saved = {k: os.environ.get(k) for k in ("DBT_TARGET_PATH", "CYPLINK_SECRET_FILE")}
-    os.environ["DBT_TARGET_PATH"] = str(run.target)
-    key = root / "test_secret.key"
-    key.write_bytes(b"cyplink-test-key-not-secret-0123456789abcdef")
-    os.environ["CYPLINK_SECRET_FILE"] = str(key)
-    try:
+    with run_environment(root, run.target) as key:
         synth(scale=E2E_SCALE, seed=E2E_SEED, landing=run.landing, truth=run.truth)
         link(landing=run.landing, warehouse=run.warehouse, secret_file=key)
         build(landing=run.landing, warehouse=run.warehouse, exports=run.exports, select=None)
         docs(landing=run.landing, warehouse=run.warehouse, out=run.docs)
         yield run
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 # Statistical checks need more children than the tiny `pipeline`: RQ4 recovery of the
@@ -99,13 +110,8 @@ def mid_scale_pipeline(tmp_path_factory: pytest.TempPathFactory) -> MidScaleRun:
 
     root = tmp_path_factory.mktemp("rq4")
     landing, truth, warehouse = root / "landing", root / "truth", root / "warehouse.duckdb"
-    names = ("DBT_TARGET_PATH", "CYPLINK_SECRET_FILE", "CYPLINK_LANDING", "CYPLINK_WAREHOUSE")
-    saved = {k: os.environ.get(k) for k in names}
-    os.environ["DBT_TARGET_PATH"] = str(root / "target")
-    key = root / "test_secret.key"
-    key.write_bytes(b"cyplink-test-key-not-secret-0123456789abcdef")
-    os.environ["CYPLINK_SECRET_FILE"] = str(key)
-    try:
+    # run_dbt points CYPLINK_* at this warehouse: give other tests theirs back at once
+    with run_environment(root, root / "target", "CYPLINK_LANDING", "CYPLINK_WAREHOUSE") as key:
         synth(scale=MID_SCALE, seed=MID_SEED, landing=landing, truth=truth)
         link(landing=landing, warehouse=warehouse, secret_file=key)
         run_ingest(landing, warehouse)
@@ -115,11 +121,4 @@ def mid_scale_pipeline(tmp_path_factory: pytest.TempPathFactory) -> MidScaleRun:
             landing=landing,
             warehouse=warehouse,
         )
-    finally:
-        # run_dbt points CYPLINK_* at this warehouse: give other tests theirs back at once
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     return MidScaleRun(warehouse, truth)
