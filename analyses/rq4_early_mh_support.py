@@ -8,29 +8,37 @@ estimates plus the analysis settings. No person-level row ever leaves this scrip
 Question and estimand
     Exposure: first attended MHSDS care contact within 3 months of the need date
     (``exposure_group = 'within_3_months'``) against later or never.
-    Outcome: count of adverse events in the 24 months after need: placement moves,
-    missing episodes, self-harm A&E attendances and emergency admissions (the
-    combined count, and each one on its own). Estimand: the rate ratio (early vs
-    not early) among looked-after children with a need.
+    Outcome: the rate of adverse events in the 24 months after need: placement moves
+    and missing episodes per year looked after, self-harm A&E attendances and emergency
+    admissions per year under 18 (children's records end at 18). Estimand: the rate
+    ratio (early vs not early) among looked-after children with a need, for each
+    outcome and one common to all four ("combined").
 
 Design
     * Complete follow-up only: the 24 months after need lie inside the data
       (``has_24m_follow_up``), so "never" is not an artefact of censoring.
-    * Unadjusted: Poisson regression of the count on the exposure alone.
-    * Adjusted (primary): Poisson regression with the covariates below; robust
-      (sandwich, HC0) standard errors because counts are over-dispersed.
-    * Inverse probability weighting (secondary): a logistic propensity model for
-      early support on the same covariates, stabilised weights truncated at the
-      1st/99th percentiles, weighted Poisson with robust standard errors.
+    * Rates, not counts: each model has the log of the outcome's time at risk as an
+      offset (``years_in_care_24m`` or ``years_under_18_24m``), so children who leave
+      care or turn 18 soon after need do not look as if they had fewer events.
+    * Combined: one row per child and outcome, an intercept per outcome, one common
+      rate ratio; standard errors clustered by child (robust to over-dispersion and to
+      a child's outcomes being correlated). Single outcomes: robust (sandwich) SEs.
+    * Unadjusted: the exposure alone. Adjusted (primary): with the covariates below.
+    * Inverse probability weighting (secondary): a logistic propensity model for early
+      support on the same covariates, stabilised weights truncated at the 1st/99th
+      percentiles, weighted Poisson. Few children with much recorded self-harm go
+      without early support (weak positivity), so IPW is imprecise and the truncation
+      pulls it towards the crude estimate; read it as a check, not the answer.
     Covariates: age at need, sex, LA, need source, legal status and placement type
-    at need, prior CIN and CP, prior A&E and emergency admissions (24 months), prior
-    self-harm, prior MHSDS referrals, prior mental health codes, and the latest SDQ
-    score (whether one was returned, and the score where it was). Severity of need is
-    the confounder: sicker children are seen sooner and do worse, so the unadjusted
-    comparison is biased towards no benefit (or towards harm); the recorded markers of
-    severity the adjustment relies on are prior self-harm presentations, the SDQ score
-    and prior mental health records. On the synthetic data early support is triaged on
-    prior self-harm presentations (docs/research.md, "What the analysis recovers").
+    at need, time in care before need, prior CIN, CP and CIN mental health factors,
+    prior A&E and emergency admissions (24 months), prior self-harm presentations (ever,
+    and A&E self-harm in the past year of this period of care as a categorical 0-5+:
+    what a service triaging the referral sees), prior MHSDS referrals, prior mental
+    health codes, and the latest SDQ score (whether one was returned, and the score).
+    Severity of need is the confounder: sicker children are seen sooner and do worse,
+    so the unadjusted comparison is biased towards no benefit (or towards harm). On the
+    synthetic data early support is triaged on the past year's self-harm presentations
+    (docs/research.md, "What the analysis recovers").
 
 Disclosure
     Estimates are aggregates. A model is fitted only when each exposure arm has at
@@ -61,18 +69,22 @@ import statsmodels.formula.api as smf
 COHORT_TABLE = "marts.rq4_mh_need_cohort"
 Z_95 = 1.959963984540054
 
-OUTCOMES: dict[str, list[str]] = {
-    "combined": [
-        "placement_moves_24m",
-        "missing_episodes_24m",
-        "self_harm_aes_24m",
-        "emergency_admissions_24m",
-    ],
-    "placement_moves": ["placement_moves_24m"],
-    "missing_episodes": ["missing_episodes_24m"],
-    "self_harm_aes": ["self_harm_aes_24m"],
-    "emergency_admissions": ["emergency_admissions_24m"],
+# each outcome: its 24-month count and its time at risk (rate offset). Placement moves
+# and missing episodes happen only while looked after; health records stop at 18.
+OUTCOME_COUNTS: dict[str, tuple[str, str]] = {
+    "placement_moves": ("placement_moves_24m", "years_in_care_24m"),
+    "missing_episodes": ("missing_episodes_24m", "years_in_care_24m"),
+    "self_harm_aes": ("self_harm_aes_24m", "years_under_18_24m"),
+    "emergency_admissions": ("emergency_admissions_24m", "years_under_18_24m"),
 }
+# "combined": one rate ratio common to the four outcomes, fitted on one row per child and
+# outcome with outcome-specific baselines and offsets (standard errors clustered by child)
+OUTCOMES: dict[str, list[str]] = {
+    "combined": list(OUTCOME_COUNTS),
+    **{name: [name] for name in OUTCOME_COUNTS},
+}
+
+PRIOR_SELF_HARM_TOP = 5  # self-harm A&E attendances in the past year: 0, 1, ..., 5 or more
 
 COVARIATE_TERMS: tuple[tuple[str, str], ...] = (
     ("age_at_need", "age_at_need"),
@@ -89,6 +101,7 @@ COVARIATE_TERMS: tuple[tuple[str, str], ...] = (
     ("np.log1p(prior_ae_attendances_24m)", "prior_ae_attendances_24m"),
     ("np.log1p(prior_emergency_admissions_24m)", "prior_emergency_admissions_24m"),
     ("np.log1p(prior_self_harm_presentations)", "prior_self_harm_presentations"),
+    ("C(prior_self_harm_band)", "prior_self_harm_band"),
     ("np.log1p(prior_mh_referrals)", "prior_mh_referrals"),
     ("np.log1p(prior_mh_diagnosis_records)", "prior_mh_diagnosis_records"),
     ("sdq_recorded", "sdq_recorded"),
@@ -148,6 +161,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         "prior_ae_attendances_24m",
         "prior_emergency_admissions_24m",
         "prior_self_harm_presentations",
+        "prior_self_harm_aes_12m_in_care",
         "prior_mh_referrals",
         "prior_mh_diagnosis_records",
         "days_in_care_before_need",
@@ -166,6 +180,12 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
             placement.str.startswith("K") | placement.str.startswith("R"), "residential", "other"
         ),
     )
+    # triage acts on the past year's self-harm in care; one level per count (top-coded)
+    # makes no assumption about how risk rises with it
+    recent = out["prior_self_harm_aes_12m_in_care"].astype(int).clip(upper=PRIOR_SELF_HARM_TOP)
+    out["prior_self_harm_band"] = np.where(
+        recent >= PRIOR_SELF_HARM_TOP, f"{PRIOR_SELF_HARM_TOP}_plus", recent.astype(str)
+    )
     score = pd.to_numeric(out["latest_sdq_score"], errors="coerce").astype(float).to_numpy()
     out["sdq_band"] = np.select(
         [np.isnan(score), score <= 13, score <= 16], ["none", "0_13", "14_16"], default="17_plus"
@@ -174,9 +194,22 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     # recorded-or-not indicator plus the score where recorded (0 otherwise)
     out["sdq_recorded"] = (~np.isnan(score)).astype(int)
     out["sdq_score_if_recorded"] = np.where(np.isnan(score), 0.0, score)
-    for name, columns in OUTCOMES.items():
-        out[f"y_{name}"] = out[columns].fillna(0).sum(axis=1).astype(float)
+    for count, at_risk in OUTCOME_COUNTS.values():
+        out[count] = out[count].fillna(0).astype(float)
+        out[at_risk] = out[at_risk].fillna(0).astype(float).clip(lower=0)
+    out["child"] = np.arange(len(out))
     return out
+
+
+def outcome_rows(frame: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """One row per child and outcome: `y` the count, `years_at_risk` its offset, `outcome`
+    the outcome's name. Children with no time at risk for an outcome add no row for it."""
+    parts = []
+    for name in outcomes:
+        count, at_risk = OUTCOME_COUNTS[name]
+        parts.append(frame.assign(outcome=name, y=frame[count], years_at_risk=frame[at_risk]))
+    rows = pd.concat(parts, ignore_index=True)
+    return rows[rows["years_at_risk"] > 0].reset_index(drop=True)
 
 
 def _collapse_rare_levels(
@@ -218,7 +251,16 @@ def _propensity_weights(frame: pd.DataFrame, covariates: str) -> np.ndarray:
 def estimate(frame: pd.DataFrame, min_cell: int = 10) -> list[Estimate]:
     """Fit unadjusted, adjusted and IPW Poisson models for every outcome."""
     data = _collapse_rare_levels(
-        frame, ["la_code", "need_source", "legal_group", "placement_group", "sex", "sdq_band"]
+        frame,
+        [
+            "la_code",
+            "need_source",
+            "legal_group",
+            "placement_group",
+            "sex",
+            "sdq_band",
+            "prior_self_harm_band",
+        ],
     )
     n_early = int(data["early"].sum())
     n_not = int(len(data) - n_early)
@@ -226,13 +268,17 @@ def estimate(frame: pd.DataFrame, min_cell: int = 10) -> list[Estimate]:
     enough = n_early >= min_cell and n_not >= min_cell
     covariates = covariate_formula(data)
     weights = _propensity_weights(data, covariates) if enough else None
-    for name in OUTCOMES:
+    if weights is not None:
+        data = data.assign(ipw=weights)
+    for name, outcomes in OUTCOMES.items():
+        rows = outcome_rows(data, outcomes)
+        baseline = " + C(outcome)" if len(outcomes) > 1 else ""
         specs = {
-            "unadjusted": (f"y_{name} ~ early", None),
-            "adjusted": (f"y_{name} ~ early + {covariates}", None),
-            "ipw": (f"y_{name} ~ early", weights),
+            "unadjusted": (f"y ~ early{baseline}", False),
+            "adjusted": (f"y ~ early{baseline} + {covariates}", False),
+            "ipw": (f"y ~ early{baseline}", True),
         }
-        for model_name, (formula, freq) in specs.items():
+        for model_name, (formula, weighted) in specs.items():
             if not enough:
                 results.append(
                     Estimate(
@@ -251,9 +297,13 @@ def estimate(frame: pd.DataFrame, min_cell: int = 10) -> list[Estimate]:
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fitted = smf.glm(formula, data, family=sm.families.Poisson(), var_weights=freq).fit(
-                    cov_type="HC0"
-                )
+                fitted = smf.glm(
+                    formula,
+                    rows,
+                    family=sm.families.Poisson(),
+                    offset=np.log(rows["years_at_risk"]),
+                    var_weights=rows["ipw"] if weighted else None,
+                ).fit(cov_type="cluster", cov_kwds={"groups": rows["child"].to_numpy()})
             rr, lower, upper, p_value = _rate_ratio(fitted)
             results.append(
                 Estimate(
@@ -298,10 +348,12 @@ def run(warehouse: Path, out: Path, min_cell: int = 10) -> list[Estimate]:
         "exposure": "first attended MHSDS contact within 3 months of need vs later or never",
         "outcomes": OUTCOMES,
         "covariates": COVARIATES,
+        "offsets": {name: at_risk for name, (_, at_risk) in OUTCOME_COUNTS.items()},
         "models": {
-            "unadjusted": "Poisson GLM, robust (HC0) SE",
-            "adjusted": "Poisson GLM with covariates, robust (HC0) SE",
-            "ipw": "stabilised IPTW from a logistic propensity model, weighted Poisson, robust SE",
+            "unadjusted": "Poisson rate model (log time-at-risk offset), SE clustered by child",
+            "adjusted": "the same with covariates",
+            "ipw": "stabilised IPTW from a logistic propensity model, weighted Poisson rate model",
+            "combined": "one row per child and outcome, outcome-specific intercepts",
         },
         "min_cell": min_cell,
     }

@@ -24,6 +24,9 @@
     the end of the data are not seen; `has_12m_follow_up` / `has_24m_follow_up`
     say whether the window is complete, `follow_up_years_12m` / `_24m` how much of
     it is observed (use them as offsets or restrict to complete windows).
+    Time at risk in each window: `years_in_care_*` (looked after: placement moves and
+    missing episodes happen only then) and `years_under_18_*` (health records of
+    children stop at 18); use log of them as offsets for rates.
     Covariates: at the need date, or over the 24 months before it (prior health use).
 #}
 {%- set sdq_threshold = var('research_sdq_need_threshold', 17) -%}
@@ -169,10 +172,13 @@ needs as (
         persons.sex,
         persons.ethnic_group,
         {{ age_in_years('persons.birth_month', 'period_needs.need_date') }} as age_at_need,
+        -- children's records end at 18; the month of birth stands in for the birthday
+        cast({{ dbt.dateadd('year', 18, 'persons.birth_month') }} as date) as eighteenth_birthday,
         cast({{ dbt.dateadd('month', 3, 'period_needs.need_date') }} as date) as early_support_deadline,
         cast({{ dbt.dateadd('month', 12, 'period_needs.need_date') }} as date) as window_12m_end_date,
         cast({{ dbt.dateadd('month', 24, 'period_needs.need_date') }} as date) as window_24m_end_date,
-        cast({{ dbt.dateadd('month', -24, 'period_needs.need_date') }} as date) as prior_24m_start_date
+        cast({{ dbt.dateadd('month', -24, 'period_needs.need_date') }} as date) as prior_24m_start_date,
+        cast({{ dbt.dateadd('month', -12, 'period_needs.need_date') }} as date) as prior_12m_start_date
     from period_needs
     left join persons
         on period_needs.person_id = persons.person_id
@@ -340,6 +346,19 @@ prior_health as (
                 else 0
             end
         ) as prior_self_harm_presentations,
+        -- what a service triaging the referral sees: self-harm at A&E in the past year of
+        -- this period of care (presentations before entry belong to RQ3, not to triage)
+        sum(
+            case
+                when
+                    events.event_type = 'ae_attendance'
+                    and events.is_self_harm
+                    and events.event_date >= needs.prior_12m_start_date
+                    and events.event_date >= needs.period_start_date
+                    then 1
+                else 0
+            end
+        ) as prior_self_harm_aes_12m_in_care,
         sum(case when events.event_type = 'mh_referral' then 1 else 0 end) as prior_mh_referrals,
         sum(case when events.is_mental_health then 1 else 0 end) as prior_mh_diagnosis_records
     from needs
@@ -405,6 +424,14 @@ final as (
             'least(needs.window_24m_end_date, ' ~ research_end_of_data() ~ ')') }}, 0) / 365.25
             as follow_up_years_24m,
         {% for horizon in ['12m', '24m'] %}
+            greatest({{ research_days_between('needs.need_date',
+                'least(needs.window_' ~ horizon ~ '_end_date, needs.period_end_date, '
+                ~ research_end_of_data() ~ ')') }}, 0) / 365.25 as years_in_care_{{ horizon }},
+            greatest({{ research_days_between('needs.need_date',
+                'least(needs.window_' ~ horizon ~ '_end_date, needs.eighteenth_birthday, '
+                ~ research_end_of_data() ~ ')') }}, 0) / 365.25 as years_under_18_{{ horizon }},
+        {% endfor %}
+        {% for horizon in ['12m', '24m'] %}
             {% for outcome in ['placement_move', 'placement_end_creqb', 'missing_episode', 'self_harm_ae',
                 'emergency_admission'] %}
                 coalesce(outcomes.{{ outcome }}s_{{ horizon }}, 0) as {{ outcome }}s_{{ horizon }},
@@ -426,6 +453,7 @@ final as (
         coalesce(prior_health.prior_ae_attendances_24m, 0) as prior_ae_attendances_24m,
         coalesce(prior_health.prior_emergency_admissions_24m, 0) as prior_emergency_admissions_24m,
         coalesce(prior_health.prior_self_harm_presentations, 0) as prior_self_harm_presentations,
+        coalesce(prior_health.prior_self_harm_aes_12m_in_care, 0) as prior_self_harm_aes_12m_in_care,
         coalesce(prior_health.prior_mh_referrals, 0) as prior_mh_referrals,
         coalesce(prior_health.prior_mh_diagnosis_records, 0) as prior_mh_diagnosis_records,
         latest_sdq.sdq_score as latest_sdq_score

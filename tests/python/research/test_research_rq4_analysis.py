@@ -23,14 +23,25 @@ import rq4_early_mh_support as analysis
 TRUE_RATE_RATIO = 0.6
 
 
-def simulated_cohort(n: int = 2000, seed: int = 7) -> pd.DataFrame:
-    """A cohort frame with the columns of marts.rq4_mh_need_cohort that the analysis reads."""
+def simulated_cohort(
+    n: int = 2000, seed: int = 7, early_leave_care_sooner: bool = False
+) -> pd.DataFrame:
+    """A cohort frame with the columns of marts.rq4_mh_need_cohort that the analysis reads.
+
+    Outcomes are Poisson with rate per year at risk: placement moves and missing episodes
+    while looked after, health outcomes until 18. With `early_leave_care_sooner`, children
+    with early support spend half as long in care (fewer moves, but not a lower rate).
+    """
     rng = np.random.default_rng(seed)
     severity = rng.standard_normal(n)
     p_early = 1 / (1 + np.exp(-(np.log(0.3 / 0.7) + 0.8 * severity)))
     early = rng.random(n) < p_early
     rate = 1.0 * np.exp(0.5 * severity) * np.where(early, TRUE_RATE_RATIO, 1.0)
-    counts = rng.poisson(rate * 0.5, size=(4, n))
+    years_in_care = rng.uniform(0.2, 2.0, n) * np.where(early & early_leave_care_sooner, 0.5, 1.0)
+    years_under_18 = np.where(rng.random(n) < 0.2, rng.uniform(0.1, 2.0, n), 2.0)
+    in_care = rng.poisson(rate * years_in_care * 0.5, size=(2, n))
+    health = rng.poisson(rate * years_under_18 * 0.5, size=(2, n))
+    counts = np.vstack([in_care, health])
     sdq = np.clip(np.round(14 + 6 * severity), 0, 40)
     zeros = np.zeros(n)
     return pd.DataFrame(
@@ -54,6 +65,9 @@ def simulated_cohort(n: int = 2000, seed: int = 7) -> pd.DataFrame:
             "prior_ae_attendances_24m": rng.poisson(0.5, n),
             "prior_emergency_admissions_24m": rng.poisson(0.2, n),
             "prior_self_harm_presentations": zeros,
+            "prior_self_harm_aes_12m_in_care": zeros,
+            "years_in_care_24m": years_in_care,
+            "years_under_18_24m": years_under_18,
             "prior_mh_referrals": zeros,
             "prior_mh_diagnosis_records": zeros,
             "days_in_care_before_need": rng.integers(30, 900, n),
@@ -76,6 +90,28 @@ def test_adjusted_estimate_recovers_the_effect_and_unadjusted_is_biased() -> Non
     assert unadjusted.lower_ci > TRUE_RATE_RATIO, "unadjusted should be biased towards no benefit"
     ipw = combined["ipw"]
     assert ipw.rate_ratio is not None and abs(np.log(ipw.rate_ratio / TRUE_RATE_RATIO)) < 0.15
+
+
+def test_time_at_risk_offsets_keep_shorter_care_from_looking_like_benefit() -> None:
+    """Early-supported children who leave care sooner have fewer placement moves but the
+    same rate of them per year in care: the offset keeps that out of the rate ratio."""
+    frame = analysis.prepare(simulated_cohort(n=4000, seed=11, early_leave_care_sooner=True))
+    moves = _by_model(analysis.estimate(frame), "placement_moves")["adjusted"]
+    assert moves.lower_ci is not None and moves.upper_ci is not None
+    assert moves.lower_ci <= TRUE_RATE_RATIO <= moves.upper_ci
+    # the count alone, without the time looked after, would halve the early arm's moves
+    naive = frame.assign(years_in_care_24m=1.0)
+    counted = _by_model(analysis.estimate(naive), "placement_moves")["adjusted"]
+    assert counted.upper_ci is not None and counted.upper_ci < TRUE_RATE_RATIO
+
+
+def test_children_without_time_at_risk_add_no_rows() -> None:
+    frame = analysis.prepare(simulated_cohort(n=50))
+    frame.loc[:9, "years_in_care_24m"] = 0.0
+    rows = analysis.outcome_rows(frame, ["placement_moves", "self_harm_aes"])
+    assert (rows["outcome"] == "placement_moves").sum() == 40
+    assert (rows["outcome"] == "self_harm_aes").sum() == 50
+    assert (rows["years_at_risk"] > 0).all()
 
 
 def test_small_arms_are_suppressed_not_estimated() -> None:
