@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def generate(
@@ -10,7 +11,7 @@ def generate(
     seed: int = 42,
     landing: Path = Path("data/landing"),
     truth: Path = Path("data/truth"),
-    **kwargs: object,
+    **kwargs: Any,
 ) -> dict[str, int]:
     """Simulate and write landing files and truth (see `synthetic.run.generate`)."""
     from synthetic.run import generate as _generate

@@ -217,5 +217,5 @@ def stability_target(code: str, field: str, year: int) -> float:
     idx = ("placements_3plus_pct", "same_placement_2yrs_pct").index(field)
     series = PUBLISHED_STABILITY[code]
     vals = [series[year][idx]] if year in series else [v[idx] for v in series.values()]
-    vals = [v for v in vals if v is not None]
-    return float(sum(vals) / len(vals)) if vals else ENGLAND_STABILITY[field]
+    known = [float(v) for v in vals if v is not None]
+    return sum(known) / len(known) if known else ENGLAND_STABILITY[field]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, add_years, day
 from synthetic.params import Params
 from synthetic.population import la_at
@@ -230,11 +231,11 @@ def simulate_cin(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.
         icpc_day=np.where(icpc, icpc_day, NEVER),
         cpp_start=np.where(cpp, icpc_day, NEVER),
         cpp_end=np.where(cpp, cpp_end, NEVER),
-        cpp_cat=np.where(cpp, cat, None),
-        cpp_cat_latest=np.where(cpp, cat2, None),
+        cpp_cat=np.where(cpp, cat, MISSING),
+        cpp_cat_latest=np.where(cpp, cat2, MISSING),
         plan_start=np.where(plan, plan_start, NEVER),
         plan_end=np.where(plan, plan_end, NEVER),
-        close_reason=np.where(close < int(NEVER), reason, None),
+        close_reason=np.where(close < int(NEVER), reason, MISSING),
     )
     cin["cin_id"] = np.arange(len(cin), dtype=np.int64)
     return cin

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.areas import AREAS
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, day, days_from_ymd, ymd
 from synthetic.ids import make_temporary_upns, make_upns
 from synthetic.params import Params
@@ -111,8 +112,8 @@ def allocate_pupils(persons: pd.DataFrame, ever_cla: np.ndarray, p: Params) -> P
     n_prim, n_sec = n_schools(p)
     return Pupils(
         reception,
-        np.where(pupil, upn.astype(object), None),
-        np.where(has_temp, temp.astype(object), None),
+        np.where(pupil, upn.astype(object), MISSING),
+        np.where(has_temp, temp.astype(object), MISSING),
         temp_until,
         issue,
         la,

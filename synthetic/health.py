@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic import codes
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, add_years, day
 from synthetic.need import before_need_window_end, in_outcome_window
 from synthetic.params import Params
@@ -275,7 +276,7 @@ def ecds_attendances(
     intent = np.where(
         sh,
         "276853009",
-        np.where(injury, np.where(rng.random(n) < 0.9, "418019003", "52684005"), None),
+        np.where(injury, np.where(rng.random(n) < 0.9, "418019003", "52684005"), MISSING),
     )
     admitted = (rng.random(n) < np.where(sh, 0.35, 0.1)) & ~never_admitted
     discharge = np.where(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, days_from_ymd, fmt, ymd
 from synthetic.care import LAST_DAY
 from synthetic.ids import corrupt_nhs
@@ -159,7 +160,7 @@ def inject_errors(
     sex = np.where(male, "M", "F").astype(object)
     if source == "csc":
         sex = np.where(rng.random(n) < 0.5, np.where(male, "1", "2"), sex)
-    sex = np.where(rng.random(n) < e.sex_missing, None, sex)
+    sex = np.where(rng.random(n) < e.sex_missing, MISSING, sex)
     # postcode
     pc = view["postcode"].to_numpy().astype(object)
     stale = (rng.random(n) < e.postcode_stale) & (view["postcode_prev"].to_numpy() != pc)
@@ -194,7 +195,7 @@ def inject_errors(
     )
     nhs_rec = nhs_rec.copy()
     nhs_rec[spaced] = spaced_str.astype(object)
-    nhs_rec = np.where(miss_nhs, None, nhs_rec)
+    nhs_rec = np.where(miss_nhs, MISSING, nhs_rec)
     flags["nhs_missing"] = miss_nhs
     flags["nhs_invalid"] = invalid
     # UPN

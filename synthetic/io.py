@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -22,7 +23,7 @@ def _con() -> duckdb.DuckDBPyConnection:
     return _CON
 
 
-def to_arrow(columns: dict[str, object]) -> pa.Table:
+def to_arrow(columns: dict[str, Any]) -> pa.Table:
     """Build a table of strings/integers; None and NaN become nulls."""
     arrays = {}
     n = next(

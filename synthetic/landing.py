@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from synthetic.areas import AREAS
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, add_years, fmt, fmt_datetime, year_end, year_start
 from synthetic.io import write_csv
 from synthetic.rng import component_rng
@@ -22,7 +23,7 @@ DMY = "%d/%m/%Y"
 def _opt_int(values: np.ndarray) -> np.ndarray:
     """Integers where >= 0, else null (used for blankable 0/1 flags)."""
     v = np.asarray(values)
-    return np.where(v >= 0, v.astype(str), None).astype(object)
+    return np.where(v >= 0, v.astype(str), MISSING).astype(object)
 
 
 def fyear(y: int) -> str:
@@ -42,10 +43,8 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
     counts: dict[str, int] = {}
     dob_all = persons["dob"].to_numpy().astype(np.int64)
     male_all = persons["male"].to_numpy()
-    uasc_pids = set()
     uasc_arr = np.zeros(len(persons), bool)
     uasc_arr[w["periods"]["pid"].to_numpy()[w["periods"]["uasc"].to_numpy()]] = True
-    _ = uasc_pids
     mother = (~male_all) & (rng.random(len(persons)) < 0.02)
     mc_age = rng.integers(int(14.5 * 365), int(17.5 * 365), len(persons))
     mc_dob = dob_all + mc_age
@@ -139,7 +138,7 @@ def write_903(root: Path, w: dict, years: range) -> dict[str, int]:
                 "DOB": fmt(kd, DMY),
                 "ETHNIC": persons["ethnic"].to_numpy()[kid_pid],
                 "UPN": np.where(has_upn, upn, unk),
-                "MOTHER": np.where(km | ~in_care, None, np.where(is_mother, "1", "0")),
+                "MOTHER": np.where(km | ~in_care, MISSING, np.where(is_mother, "1", "0")),
                 "MC_DOB": fmt(mc_dob[kid_pid], DMY, valid=is_mother),
             }
         )
@@ -176,9 +175,9 @@ def location_columns(
     """
     short_break = np.isin(ls, list(SHORT_BREAK_LS))
     return {
-        "HOME_POST": np.where(uasc | short_break, None, home_post),
-        "PL_POST": np.where(short_break, None, pl_post),
-        "URN": np.where(short_break, None, urn),
+        "HOME_POST": np.where(uasc | short_break, MISSING, home_post),
+        "PL_POST": np.where(short_break, MISSING, pl_post),
+        "URN": np.where(short_break, MISSING, urn),
     }
 
 
@@ -345,7 +344,7 @@ def _other_903_tables(
             "CHILD": st["CHILD"],
             "DOB": fmt(st["dob"].to_numpy(), DMY),
             "PREV_PERM": prev,
-            "LA_PERM": np.where(prev != "Z1", perm_la, None),
+            "LA_PERM": np.where(prev != "Z1", perm_la, MISSING),
             "DATE_PERM": fmt(perm_day, DMY, valid=prev != "Z1"),
         }
     )

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.areas import AREAS
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, add_years, day
 from synthetic.codes import ETHNIC_GROUPS
 from synthetic.ids import generate_nhs_numbers
@@ -188,7 +189,7 @@ def simulate_population(p: Params) -> pd.DataFrame:
     second = draw_names(rng, df["origin"].to_numpy(), df["male"].to_numpy(), "surname")
     double = (rng.random(n) < p.errors.double_barrelled_persons) & (second != surname)
     df["surname_a"] = surname
-    df["surname_b"] = np.where(double, second, None)
+    df["surname_b"] = np.where(double, second, MISSING)
     twin_src = df["twin_of"].to_numpy()
     is_twin = twin_src >= 0
     for col in ("surname_a", "surname_b"):

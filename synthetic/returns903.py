@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.areas import AREAS, oc2_target
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, add_years, year_end, year_start
 from synthetic.need import in_outcome_window, outcome_events
 from synthetic.params import Params
@@ -25,10 +26,10 @@ def oc2_table(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.Dat
     rng = component_rng(p.seed, "oc2")
     frames = []
     for y in range(p.years[0], p.years[1] + 1):
-        ys, ye = year_start(y), year_end(y)
-        sel = (periods["start"].to_numpy() < ys) & (periods["end"].to_numpy() > ye)
+        y_start, y_end = year_start(y), year_end(y)
+        sel = (periods["start"].to_numpy() < y_start) & (periods["end"].to_numpy() > y_end)
         c = periods[sel][["pid", "la"]].drop_duplicates("pid")
-        c = c.assign(year=y, year_start=ys)
+        c = c.assign(year=y, year_start=y_start)
         frames.append(c)
     oc2 = pd.concat(frames, ignore_index=True)
     n = len(oc2)
@@ -71,7 +72,9 @@ def oc2_table(persons: pd.DataFrame, periods: pd.DataFrame, p: Params) -> pd.Dat
     oc2["sdq_score"] = np.where(received, np.clip(score, 0, 40), -1).astype(int)
     reason = np.array(["SDQ2", "SDQ4", "SDQ5"], dtype=object)[rng.integers(0, 3, n)]
     # no SDQ fields for children under 4 at 31 March; SDQ1 for other ages outside 4-16
-    oc2["sdq_reason"] = np.where(received | (age_end < 4), None, np.where(eligible, reason, "SDQ1"))
+    oc2["sdq_reason"] = np.where(
+        received | (age_end < 4), MISSING, np.where(eligible, reason, "SDQ1")
+    )
     older = age_end >= 10
     oc2["convicted"] = np.where(older, (rng.random(n) < 0.03).astype(int), -1)
     sm = (rng.random(n) < np.where(older, 0.05, 0.0)).astype(int)

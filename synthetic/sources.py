@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.areas import AREAS
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, day
 from synthetic.identifiers import inject_errors, person_view
 from synthetic.params import Params
@@ -28,7 +29,7 @@ def key_lookup(
     pos = np.clip(np.searchsorted(sk, q), 0, max(len(sk) - 1, 0))
     found = (sk[pos] == q) if len(sk) else np.zeros(len(q), bool)
     out = np.asarray(values, dtype=object)[order][pos] if len(sk) else np.full(len(q), None)
-    return np.where(found, out, None)
+    return np.where(found, out, MISSING)
 
 
 def unique_tokens(rng: np.random.Generator, n: int, digits: int) -> np.ndarray:
