@@ -221,6 +221,20 @@ def gp_registrations(
     return regs
 
 
+def csc_identity_day(first: np.ndarray, when: np.ndarray, adopted: np.ndarray) -> np.ndarray:
+    """The day whose identity an LA identifier row records.
+
+    An LA that knew a child before adoption keeps the identity it knew (the adoption order
+    brings a new name and NHS number, and the old record is closed, not updated): rows on
+    or after the adoption day record the day before it. A child first known after
+    adoption is known by the new identity only. `adopted` is NEVER for other children.
+    """
+    first = np.asarray(first, np.int64)
+    when = np.asarray(when, np.int64)
+    adopted = np.asarray(adopted, np.int64)
+    return np.where((first < adopted) & (when >= adopted), adopted - 1, when)
+
+
 def identifier_records(
     persons: pd.DataFrame, w: dict, p: Params
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -232,10 +246,15 @@ def identifier_records(
     # csc: first and (often) last involvement
     c = w["csc_ids"]
     two = (c["last"].to_numpy() > c["first"].to_numpy()) & (rng.random(len(c)) < 0.5)
+    adopted_day = np.full(len(persons), int(NEVER), np.int64)
+    adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
     for sel, col in ((np.ones(len(c), bool), "first"), (two, "last")):
         cc = c[sel]
+        when = csc_identity_day(
+            cc["first"].to_numpy(), cc[col].to_numpy(), adopted_day[cc["pid"].to_numpy()]
+        )
         upn = pupils.upn[cc["pid"].to_numpy()]
-        has = (pupils.issue_day[cc["pid"].to_numpy()] <= cc[col].to_numpy()) & (
+        has = (pupils.issue_day[cc["pid"].to_numpy()] <= when) & (
             rng.random(len(cc)) > p.errors.upn_missing_csc
         )
         recs.append(
@@ -245,7 +264,7 @@ def identifier_records(
                     "provider_code": LA_CODES[cc["la"]],
                     "source_record_id": cc["child"].to_numpy(),
                     "pid": cc["pid"].to_numpy(),
-                    "when": cc[col].to_numpy(),
+                    "when": when,
                     "upn": np.where(has, upn, None),
                 }
             )

@@ -1,4 +1,5 @@
-"""Identifiers as recorded on a day: the adoption switch and the end of the data (issue 6).
+"""Identifiers as recorded on a day: the adoption switch, the end of the data and the
+LA record of an adopted child (issue 6).
 
 A child still in care when the data end has an open "last involvement" (day `NEVER`).
 Before the fix that sentinel counted as "after adoption" for every child, so the LA
@@ -16,6 +17,7 @@ from synth_tiny import TinyRun
 from synthetic.calendar import NEVER, day
 from synthetic.care import LAST_DAY
 from synthetic.identifiers import person_view
+from synthetic.sources import csc_identity_day
 
 
 def _persons() -> pd.DataFrame:
@@ -64,3 +66,40 @@ def test_every_identifier_row_is_dated_within_the_data(tiny_run: TinyRun) -> Non
         dates = pd.read_csv(path, dtype=str)["record_date"]
         assert dates.notna().all(), f"{path}: a row without record_date"
         assert (dates <= "2025-03-31").all(), path
+
+
+def test_la_record_of_a_child_known_before_adoption_keeps_the_birth_identity_day() -> None:
+    adopted_on = day(2019, 6, 1)
+    first = np.array([day(2017, 1, 1), day(2017, 1, 1), day(2020, 2, 1), day(2017, 1, 1)])
+    when = np.array([day(2017, 1, 1), day(2021, 3, 1), day(2021, 3, 1), day(2021, 3, 1)])
+    adopted = np.array([adopted_on, adopted_on, adopted_on, int(NEVER)])
+    got = csc_identity_day(first, when, adopted)
+    # in care: unchanged; known before adoption, last seen after: the day before adoption;
+    # first known after adoption: the new identity's day; never adopted: unchanged
+    assert list(got) == [day(2017, 1, 1), adopted_on - 1, day(2021, 3, 1), day(2021, 3, 1)]
+
+
+def test_la_identifiers_of_an_adopted_child_keep_the_identity_known_in_care(
+    tiny_run: TinyRun,
+) -> None:
+    """The LA's identifier rows for a child it adopted out are dated before the adoption,
+    so they carry the birth identity (the in-care health records' NHS number), never the
+    adoptive surname and new NHS number."""
+    adopted = []
+    for path in tiny_run.landing.glob("ssda903/*/*/episodes.csv"):
+        episodes = pd.read_csv(path, dtype=str, usecols=["CHILD", "DEC", "REC"])
+        done = episodes[episodes["REC"].isin(["E11", "E12"])]
+        adopted.append(done.assign(la=path.parent.parent.name))
+    adoptions = pd.concat(adopted).drop_duplicates(["la", "CHILD"])
+    adoptions["adopted_on"] = pd.to_datetime(adoptions["DEC"], format="%d/%m/%Y")
+    assert len(adoptions) >= 1, "the tiny run should hold an adoption"
+    rows = []
+    for path in tiny_run.landing.glob("identifiers/csc/*/identifiers.csv"):
+        ids = pd.read_csv(path, dtype=str, usecols=["source_record_id", "record_date"])
+        rows.append(ids.assign(la=path.parent.name))
+    csc = pd.concat(rows).merge(
+        adoptions, left_on=["la", "source_record_id"], right_on=["la", "CHILD"]
+    )
+    assert len(csc) >= len(adoptions)
+    late = csc[pd.to_datetime(csc["record_date"]) >= csc["adopted_on"]]
+    assert late.empty, late.head().to_string()
