@@ -12,7 +12,12 @@ Decisions:
 - Then constraints: a person holds at most one valid NHS number and at most one
   permanent UPN, and no two of their records carry incompatible forenames (not
   equal, not variants, not a prefix or middle name of the other, not swapped with
-  the surname, Jaro-Winkler below 0.55, more than one edit apart). Twins share
+  the surname, Jaro-Winkler below 0.55, more than one edit apart, and not one edit
+  from a variant of the other or from the other's surname). The last two cover a
+  nickname typed with an error (`kua` for Kuba, a variant of Jakub; `tundee` for
+  Tunde, of Babatunde) and a swapped name with a typo: at scale 1.0 such a garbled
+  GP forename was the only thing keeping some looked-after children's LA records
+  apart from all their health records (issue 6). Twins share
   surname, address and date of birth, and a record without names or numbers (an
   SUS or MHSDS record with a missing NHS number, say) can score highly against
   both twins and bridge them.
@@ -91,14 +96,32 @@ FORENAMES_COMPATIBLE_SQL = """(
     or starts_with(l.forename1, r.forename1) or starts_with(r.forename1, l.forename1)
     or list_contains(r.forename_parts, l.forename1) or list_contains(l.forename_parts, r.forename1)
     or list_contains(r.surname_parts, l.forename1) or list_contains(l.surname_parts, r.forename1)
-    or l.forename1 = r.surname_compact or r.forename1 = l.surname_compact
+    or damerau_levenshtein(l.forename1, r.surname_compact) <= 1
+    or damerau_levenshtein(r.forename1, l.surname_compact) <= 1
+    or list_bool_or(list_transform(l.forename1_variant_names,
+        lambda variant: damerau_levenshtein(variant, r.forename1) <= 1))
+    or list_bool_or(list_transform(r.forename1_variant_names,
+        lambda variant: damerau_levenshtein(variant, l.forename1) <= 1))
 )"""
+
+FORENAME_VARIANT_NAMES_SQL = """
+create or replace table forename_variant_names as
+-- every name sharing a variant group with a name (jakub: jakub, kuba, kub, ...),
+-- for the one-edit-from-a-variant rule of the forename constraint
+select names.variant as forename1, list(distinct others.variant) as variant_names
+from name_variants as names
+inner join name_variants as others on list_has_any(names.groups, others.groups)
+group by names.variant
+"""
 
 INCOMPATIBLE_SQL_TEMPLATE = """
 create or replace table incompatible_keys as
 with named_all as (
-    select components.comp, link_rows.*
+    select components.comp, link_rows.*,
+        coalesce(forename_variant_names.variant_names, []) as forename1_variant_names
     from link_rows inner join components on components.key_id = link_rows.key_id
+    left join forename_variant_names
+        on forename_variant_names.forename1 = link_rows.forename1
     where link_rows.forename1 is not null
 ),
 varied as (
@@ -207,6 +230,22 @@ def _resolve_conflicts(
     return {int(k): groups.find(int(k)) for k in ids.key_id}, rejected
 
 
+def _variant_names(con: duckdb.DuckDBPyConnection) -> None:
+    """`forename_variant_names` from the `name_variants` table that standardisation
+    installs (empty when a caller clusters rows it standardised another way)."""
+    installed = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where table_name = 'name_variants' and database_name = current_database()"
+    ).fetchall()[0][0]
+    if installed:
+        con.execute(FORENAME_VARIANT_NAMES_SQL)
+    else:
+        con.execute(
+            "create or replace table forename_variant_names "
+            "(forename1 varchar, variant_names varchar[])"
+        )
+
+
 FORENAME_JW_COMPATIBLE = 0.55
 """Forenames at least this Jaro-Winkler-similar are compatible (a typo of one name)."""
 
@@ -237,6 +276,7 @@ def cluster(
     compatible = (
         FORENAMES_COMPATIBLE_SQL.format(jw=forename_jw) if forename_jw is not None else "true"
     )
+    _variant_names(con)
     con.execute(INCOMPATIBLE_SQL_TEMPLATE.format(compatible=compatible))
     con.execute(
         """

@@ -20,14 +20,19 @@ Model decisions:
   date of birth and one other identifier (surname, first forename or a variant of
   it, postcode), plus
   name (variant group + surname) with day and month of birth (a wrong year), plus
-  surname + postcode, plus birth year + forename + postcode, so a true
-  pair is reachable when any one of date of birth, name or postcode is wrong. Each
+  surname + postcode, plus postcode + birth year (a wrong day or month), plus
+  forename and surname swapped + birth year, so a true
+  pair is reachable when any one of date of birth, name or postcode is wrong, and
+  when the names are swapped. Each
   rule is selective (no rule on date of birth or name alone, and none on name +
   postcode district: with a few hundred common names such blocks grow with the
-  square of the population, 24 million pairs at scale 1.0) so comparisons stay
+  square of the population, 24 million pairs at scale 1.0; swapped names without
+  the birth year made 11 million) so comparisons stay
   near-linear in the number of records. Records that carry
   neither names nor a valid NHS number (some SUS and MHSDS rows) are reachable
-  only through date of birth + postcode.
+  only through postcode with date of birth or birth year (issue 6: at scale 1.0
+  a hospital record with a date of birth a few days out, or a looked-after
+  child's LA record with forename and surname swapped, had no candidate pair).
 - Training: u by random sampling (seeded); EM in three sessions, blocked on date
   of birth + postcode (estimates names, sex, NHS number, UPN), on NHS number
   (estimates names, date of birth, sex, postcode) and on date of birth + surname
@@ -78,7 +83,9 @@ class LinkageParameters:
         "l.forename1_canon = r.forename1_canon and l.surname_compact = r.surname_compact "
         "and month(l.dob) = month(r.dob) and day(l.dob) = day(r.dob)",
         "l.surname_compact = r.surname_compact and l.postcode = r.postcode",
-        "l.dob_year = r.dob_year and l.forename1 = r.forename1 and l.postcode = r.postcode",
+        "l.postcode = r.postcode and l.dob_year = r.dob_year",
+        "l.forename1 = r.surname_compact and l.surname_compact = r.forename1 "
+        "and l.dob_year = r.dob_year",
     )
     extra: dict[str, Any] = field(default_factory=dict)
 
