@@ -35,6 +35,7 @@ import os
 import platform
 import resource
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -217,7 +218,9 @@ def run_benchmark(
 
             secret_file.write_text(secrets.token_hex(32))
     results: dict[str, Any] = {"machine": machine(), "landing": str(landing), "runs": {}}
-    runs = [("cyplink", _run_cyplink, (str(secret_file),))]
+    runs: list[tuple[str, Callable[..., None], tuple[str, ...]]] = [
+        ("cyplink", _run_cyplink, (str(secret_file),))
+    ]
     if baseline:
         runs.append(("splink_tutorial", _run_baseline, ()))
     for name, target, extra in runs:
