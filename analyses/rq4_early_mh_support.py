@@ -32,7 +32,7 @@ Design
     Covariates: age at need, sex, LA, need source, legal status and placement type
     at need, time in care before need, prior CIN, CP and CIN mental health factors,
     prior A&E and emergency admissions (24 months), prior self-harm presentations (ever,
-    and A&E self-harm in the past year of this period of care as a categorical 0-5+:
+    and A&E self-harm in the past year of this period of care as a categorical 0-8+:
     what a service triaging the referral sees), prior MHSDS referrals, prior mental
     health codes, and the latest SDQ score (whether one was returned, and the score).
     Severity of need is the confounder: sicker children are seen sooner and do worse,
@@ -84,7 +84,7 @@ OUTCOMES: dict[str, list[str]] = {
     **{name: [name] for name in OUTCOME_COUNTS},
 }
 
-PRIOR_SELF_HARM_TOP = 5  # self-harm A&E attendances in the past year: 0, 1, ..., 5 or more
+PRIOR_SELF_HARM_TOP = 8  # self-harm A&E attendances in the past year: 0, 1, ..., 8 or more
 
 COVARIATE_TERMS: tuple[tuple[str, str], ...] = (
     ("age_at_need", "age_at_need"),
