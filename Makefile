@@ -63,9 +63,10 @@ demo: install  ## synthetic data -> linkage -> dbt build -> docs -> exports -> r
 	echo "  report    : $(DATA)/report/index.html"; \
 	echo "  synthetic : landing $(CYPLINK_LANDING), truth $(CYPLINK_TRUTH)"
 
-lint: install  ## ruff (lint + format check) and sqlfluff
+lint: install  ## ruff (lint + format check), mypy and sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy cyplink synthetic linkage analyses
 	@# The dbt templater compiles against a warehouse: give it a throwaway one.
 	mkdir -p $(DATA)/lint
 	CYPLINK_WAREHOUSE=$(DATA)/lint/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses --processes 2

@@ -41,7 +41,9 @@ def comparison(truth: Path, years: tuple[int, ...] = (2024, 2025)) -> pd.DataFra
     rows = []
     for a in AREAS:
         for y in years:
-            pub = {"cla_31mar_rate_per_10k": PUBLISHED_CLA_RATE[a.code].get(y)}
+            pub: dict[str, float | None] = {
+                "cla_31mar_rate_per_10k": PUBLISHED_CLA_RATE[a.code].get(y)
+            }
             oc2 = PUBLISHED_OC2[a.code].get(y)
             for k, i in OC2_MAP.items():
                 pub[k] = oc2[i] if oc2 else None

@@ -8,7 +8,8 @@ separate single-episode periods for a few disabled children.
 Calibration: entry into care is a person-level draw with probability
 `c[la] * w[ethnic group, sex] * g[la, entry year]`; `c` and `g` are solved in a few
 vectorised passes so that the count looked after at 31 March matches the published
-count (times the scale) in each borough and year.
+count (times the scale) in each borough and year. The share with 3+ placements in the year
+is then brought to its target both ways (`calibrate_placements`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.areas import AREAS, cla_target, stability_target
+from synthetic.arrays import MISSING
 from synthetic.calendar import (
     NEVER,
     add_years,
@@ -327,6 +329,56 @@ def move_rates(p: Params) -> tuple[np.ndarray, np.ndarray]:
     return first, later
 
 
+def _key(row: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """One int64 per (period row, day): days are below 2**31 (NEVER), rows far fewer."""
+    return np.asarray(row, np.int64) * (1 << 32) + np.asarray(when, np.int64)
+
+
+def _move_keys(periods: pd.DataFrame, moves: pd.DataFrame | None) -> np.ndarray:
+    """Keys of (period_id, day) pairs, with the period as its row in `periods`."""
+    if moves is None or len(moves) == 0:
+        return np.zeros(0, np.int64)
+    pos = np.searchsorted(periods["period_id"].to_numpy(), moves["period_id"].to_numpy())
+    return _key(pos, moves["day"].to_numpy())
+
+
+H5_REGISTRATION_DAY = day(2023, 10, 28)
+"""Supported accommodation (H5) had to be registered with Ofsted from this day."""
+
+
+def split_at_h5_registration(ep: pd.DataFrame) -> pd.DataFrame:
+    """An H5 placement running through 28 October 2023 continues in a new episode.
+
+    The placement became Ofsted-registered that day: the episode up to it has no URN
+    (XXXXXXX) and ends on it; a same-carer episode (RNE T) from it carries the URN
+    (903 rule 230), so the episode open at the end of 2022-23 keeps the details that
+    return gave it (rule 503F). `ep` has one row per episode with `row` (period),
+    `day` (start), `dec`, `rne`, `place`, `urn` and `rec`; the result is in that order.
+    """
+    start = ep["day"].to_numpy()
+    spans = (
+        (ep["place"].to_numpy() == "H5")
+        & (start < H5_REGISTRATION_DAY)
+        & (ep["dec"].to_numpy() > H5_REGISTRATION_DAY)
+    )
+    if not spans.any():
+        return ep
+    registered = ep[spans].copy()
+    registered["day"] = H5_REGISTRATION_DAY
+    registered["rne"] = "T"
+    for col in ("legal", "adopt_place", "pval"):
+        if col in registered:
+            registered[col] = None
+    out = ep.copy()
+    out.loc[spans, "dec"] = H5_REGISTRATION_DAY
+    out.loc[spans, "rec"] = "X1"
+    out = pd.concat([out, registered], ignore_index=True)
+    out = out.sort_values(["row", "day"], kind="stable", ignore_index=True)
+    unregistered = (out["place"].to_numpy() == "H5") & (out["day"].to_numpy() < H5_REGISTRATION_DAY)
+    out.loc[unregistered, "urn"] = "XXXXXXX"
+    return out
+
+
 def build_episodes(
     persons: pd.DataFrame,
     periods: pd.DataFrame,
@@ -334,12 +386,15 @@ def build_episodes(
     extra_moves: pd.DataFrame | None = None,
     later_scale: np.ndarray | None = None,
     quiet_moves: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    drop_moves: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Split each period into chained episodes with legal statuses and placements.
 
     `extra_moves` (period_id, day) adds placement moves (the RQ4 outcome), recorded with
     reason CREQB (carer requests end due to the child's behaviour) half of the time.
     `quiet_moves(pid, day)` is True where background moves are left out (the RQ4 window).
+    `drop_moves` (period_id, day) leaves out the background moves on those days (the
+    calibration downwards); it never removes an extra move or a legal-status change.
     """
     rng = component_rng(p.seed, "care.episodes")
     n = len(periods)
@@ -404,10 +459,13 @@ def build_episodes(
         + 365
         + (rng.random(len(rep2)) * np.maximum(dur[rep2] - 365, 1)).astype(np.int64)
     )
+    dropped = _move_keys(periods, drop_moves)
     for rep, t in ((rep1, t1), (rep2, t2)):
         ok = (t > start[rep]) & (t < stop[rep])
         if quiet_moves is not None:
             ok &= ~quiet_moves(pid[rep], t)
+        if len(dropped):
+            ok &= ~np.isin(_key(rep, t), dropped)
         events_pid.append(rep[ok])
         events_day.append(t[ok])
         events_kind.append(np.full(ok.sum(), "P", dtype=object))
@@ -492,18 +550,22 @@ def build_episodes(
     place = np.where(ep["adopt_place"].notna().to_numpy(), ep["adopt_place"].to_numpy(), place)
     # P1 (placed with parents) needs a care order; otherwise foster placement
     place = np.where((place == "P1") & ~np.isin(ep["ls"].to_numpy(), ["C1", "C2"]), "U6", place)
-    place = np.where(new_place, place, None)
+    place = np.where(new_place, place, MISSING)
     ep["place"] = pd.Series(place).groupby(row).ffill().to_numpy()
     # T: same carer, fostering becomes long-term (U6 -> U4, U3 -> U1)
     prev_place = pd.Series(ep["place"]).groupby(row).shift(1).to_numpy()
+    # (never the placement with adopters: that is a new carer)
     t_cand = (
-        (ep["rne"].to_numpy() == "P") & np.isin(prev_place, ["U6", "U3"]) & (rng.random(m) < 0.25)
+        (ep["rne"].to_numpy() == "P")
+        & np.isin(prev_place, ["U6", "U3"])
+        & (rng.random(m) < 0.25)
+        & ep["adopt_place"].isna().to_numpy()
     )
     ep.loc[t_cand, "place"] = np.where(prev_place[t_cand] == "U6", "U4", "U1")
     ep.loc[t_cand, "rne"] = "T"
     # episodes that only change the legal status keep the long-term placement of a T
     # episode, not the draw it replaced (903 rule 434)
-    place = np.where(new_place, ep["place"].to_numpy(), None)
+    place = np.where(new_place, ep["place"].to_numpy(), MISSING)
     ep["place"] = pd.Series(place).groupby(row).ffill().to_numpy()
     # a legal change with the same placement re-uses the placement; chained end dates
     nxt = ep.groupby("row")["day"].shift(-1).to_numpy()
@@ -526,6 +588,11 @@ def build_episodes(
     ).astype(object)
     final = np.where((ep["ls"].to_numpy() == "J1") & (ex == 3), "E14", final)
     final = np.where(periods["uasc"].to_numpy()[row] & (ex == 3), "E15", final)
+    # SGO to *former foster carers* (E45/E46) only from a foster placement; otherwise the
+    # guardians are other carers, relative or not (E47/E48; 903 rule 516)
+    fostered = np.isin(ep["place"].to_numpy(), ["U1", "U2", "U3", "U4", "U5", "U6"])
+    final = np.where(~fostered & (final == "E45"), "E47", final)
+    final = np.where(~fostered & (final == "E46"), "E48", final)
     ep["rec"] = np.where(last, final, "X1")
     ep.loc[last & (end_true[row] >= int(NEVER)), "rec"] = None
     ep.loc[last & (end_true[row] >= int(NEVER)), "dec"] = int(NEVER)
@@ -580,6 +647,9 @@ def build_episodes(
         vals = ep[col].to_numpy().copy()
         vals[same] = None
         ep[col] = pd.Series(vals).groupby(row).ffill().to_numpy()
+    ep = split_at_h5_registration(ep)
+    row = ep["row"].to_numpy()
+    m = len(ep)
     changes = ep["rne"].isin(["P", "T", "B", "U"]).to_numpy()
     reason = _choice(rng, REASON_CHANGE, m)
     reason = np.where(ep["rne"].to_numpy() == "T", "PLACE", reason)
@@ -649,79 +719,217 @@ def short_break_episodes(sb: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
     )
 
 
+ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
+COUNTED_RNE = ("S", "P", "B", "T", "U")  # episodes that start a placement (DfE 3+ measure)
+CALIBRATION_ROUNDS = 4
+Quiet = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
 def placements_in_year(episodes: pd.DataFrame, periods: pd.DataFrame, y: int) -> pd.DataFrame:
     """Children looked after at 31 March of year `y` with their number of placements in the
     year (the placement held on 1 April plus episodes starting in the year with RNE S, P, B,
-    T or U), their current episode start and period."""
+    T or U, over all the child's periods in the LA, as the indicator counts them), their
+    current episode's start and placement, and the period open at 31 March."""
     ys, ye = year_start(y), year_end(y)
     start = periods["start"].to_numpy()
     end = periods["end"].to_numpy()
     at31 = periods[(start <= ye) & (end > ye)][["period_id", "pid", "la"]]
-    e = episodes[episodes["period_id"].isin(at31["period_id"])]
-    d0 = e["decom"].to_numpy()
-    d1 = e["dec"].to_numpy()
+    d0 = episodes["decom"].to_numpy()
+    d1 = episodes["dec"].to_numpy()
     held = (d0 < ys) & (d1 >= ys)
-    new = (d0 >= ys) & (d0 <= ye) & np.isin(e["rne"].to_numpy(), ["S", "P", "B", "T", "U"])
-    cnt = pd.Series(held.astype(int) + new.astype(int)).groupby(e["period_id"].to_numpy()).sum()
-    cur = e[(d0 <= ye) & (d1 > ye)].groupby("period_id")["decom"].max()
-    out = at31.assign(
-        n=cnt.reindex(at31["period_id"]).fillna(0).to_numpy(),
-        cur_start=cur.reindex(at31["period_id"]).fillna(ye).to_numpy(),
+    new = (d0 >= ys) & (d0 <= ye) & np.isin(episodes["rne"].to_numpy(), COUNTED_RNE)
+    cnt = (
+        pd.Series(held.astype(int) + new.astype(int))
+        .groupby([episodes["pid"].to_numpy(), episodes["la"].to_numpy()])
+        .sum()
     )
-    return out
+    cur = episodes[(d0 <= ye) & (d1 > ye)].drop_duplicates("period_id", keep="last")
+    cur = cur.set_index("period_id")
+    return at31.assign(
+        n=cnt.reindex(pd.MultiIndex.from_frame(at31[["pid", "la"]])).fillna(0).to_numpy(),
+        cur_start=cur["decom"].reindex(at31["period_id"]).fillna(ye).to_numpy(),
+        cur_place=cur["place"].reindex(at31["period_id"]).to_numpy(),
+    )
+
+
+def _gap_to_target(t: pd.DataFrame, y: int) -> np.ndarray:
+    """Per borough, children with 3+ placements wanted (the target share of those looked
+    after at 31 March) minus those there are."""
+    n31 = np.bincount(t["la"].to_numpy(), minlength=len(AREAS))
+    has = np.bincount(t["la"].to_numpy()[t["n"].to_numpy() >= 3], minlength=len(AREAS))
+    share = np.array([stability_target(a.code, "placements_3plus_pct", y) / 100 for a in AREAS])
+    return np.round(share * n31).astype(np.int64) - has
+
+
+def _first_per_borough(la: np.ndarray, order: np.ndarray, quota: np.ndarray) -> np.ndarray:
+    """Mask of the first `quota[la]` rows of each borough in the given order."""
+    idx = np.lexsort((order, la))
+    rank = np.empty(len(la), np.int64)
+    first_of_la = np.searchsorted(la[idx], la[idx])
+    rank[idx] = np.arange(len(la)) - first_of_la
+    return rank < quota[la]
 
 
 def calibration_moves(
-    episodes: pd.DataFrame, periods: pd.DataFrame, p: Params, seed_offset: int
+    episodes: pd.DataFrame,
+    periods: pd.DataFrame,
+    p: Params,
+    seed_offset: int,
+    quiet: Quiet | None = None,
 ) -> pd.DataFrame:
     """Extra placement moves so that each LA-year's share with 3+ placements meets its target.
 
-    Children looked after at 31 March with 2 placements so far in the year (then 1) get one
-    more move between their current placement's start and 31 March.
+    In an LA-year under target, children looked after at 31 March with 2 placements so far in
+    the year get one more move (then children with 1 get two) between their current
+    placement's start and 31 March, on days outside `quiet(pid, day)` (the RQ4 outcome
+    window) and not on a day that already starts an episode. Children placed for adoption
+    are left alone.
     """
     rng = component_rng(p.seed, f"care.calibration.{seed_offset}")
+    taken = _move_keys(periods, episodes.rename(columns={"decom": "day"}))
+    tries = 4  # candidate day pairs per child; a pair must avoid quiet and taken days
     rows = []
     for y in range(p.years[0], p.years[1] + 1):
         ys, ye = year_start(y), year_end(y)
         t = placements_in_year(episodes, periods, y)
-        for li, a in enumerate(AREAS):
-            g = t[t["la"].to_numpy() == li]
-            want = round(stability_target(a.code, "placements_3plus_pct", y) / 100 * len(g))
-            have = int((g["n"].to_numpy() >= 3).sum())
-            need = want - have
-            if need <= 0:
-                continue
-            lo = np.maximum(g["cur_start"].to_numpy(), ys) + 1
-            ok = lo < ye - 1
-            for k in (2, 1):
-                cands = g[ok & (g["n"].to_numpy() == k)]
-                if need <= 0 or len(cands) == 0:
-                    continue
-                take = rng.permutation(len(cands))[: need if k == 2 else need * 2]
-                c = cands.iloc[np.sort(take)]
-                lo_c = np.maximum(c["cur_start"].to_numpy(), ys) + 1
-                if k == 1:  # two moves needed: both in (lo, ye)
-                    span = np.maximum(ye - 1 - lo_c, 2)
-                    a1 = lo_c + (rng.random(len(c)) * span / 2).astype(np.int64)
-                    a2 = a1 + 1 + (rng.random(len(c)) * (ye - 1 - a1 - 1)).astype(np.int64)
-                    rows.append(
-                        pd.DataFrame(
-                            {
-                                "period_id": np.r_[c["period_id"], c["period_id"]],
-                                "day": np.r_[a1, a2],
-                            }
-                        )
-                    )
-                    need -= len(c)
-                else:
-                    day_ = lo_c + (rng.random(len(c)) * (ye - 1 - lo_c)).astype(np.int64)
-                    rows.append(pd.DataFrame({"period_id": c["period_id"].to_numpy(), "day": day_}))
-                    need -= len(c)
+        short = np.maximum(_gap_to_target(t, y), 0)
+        n = t["n"].to_numpy()
+        lo = np.maximum(t["cur_start"].to_numpy(), ys) + 1
+        k = np.where(n == 2, 1, np.where(n == 1, 2, 0))
+        ok = (
+            (short[t["la"].to_numpy()] > 0)
+            & (k > 0)
+            & (lo < ye - 2)
+            & ~np.isin(t["cur_place"].to_numpy(), ADOPTION_PLACEMENTS)
+        )
+        c = t[ok]
+        if len(c) == 0:
+            continue
+        k, lo = k[ok], lo[ok]
+        span = (ye - 1 - lo)[:, None]
+        d1 = lo[:, None] + (rng.random((len(c), tries)) * span).astype(np.int64)
+        d2 = lo[:, None] + (rng.random((len(c), tries)) * span).astype(np.int64)
+        pos = np.searchsorted(periods["period_id"].to_numpy(), c["period_id"].to_numpy())
+        free = np.ones((len(c), tries), bool)
+        for d, used in ((d1, np.ones(len(c), bool)), (d2, k == 2)):
+            bad = np.isin(_key(np.repeat(pos, tries), d.ravel()), taken).reshape(d.shape)
+            if quiet is not None:
+                pids = np.repeat(c["pid"].to_numpy(), tries)
+                bad |= quiet(pids, d.ravel()).reshape(d.shape)
+            free &= ~(used[:, None] & bad)
+        free &= (k == 1)[:, None] | (d1 != d2)
+        found = free.any(axis=1)
+        pick = free.argmax(axis=1)
+        # children needing one move first, then random; those without a free day last
+        order = np.where(k == 1, 0.0, 1.0) + rng.random(len(c)) + np.where(found, 0.0, 2.0)
+        chosen = found & _first_per_borough(c["la"].to_numpy(), order, short)
+        rows_ = np.flatnonzero(chosen)
+        first = d1[rows_, pick[rows_]]
+        two = rows_[k[rows_] == 2]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "period_id": np.r_[
+                        c["period_id"].to_numpy()[rows_], c["period_id"].to_numpy()[two]
+                    ],
+                    "day": np.r_[first, d2[two, pick[two]]],
+                }
+            )
+        )
+    return _moves_frame(rows, "CAL")
+
+
+def calibration_drops(
+    episodes: pd.DataFrame,
+    periods: pd.DataFrame,
+    p: Params,
+    seed_offset: int,
+    protected: pd.DataFrame,
+) -> pd.DataFrame:
+    """Background moves to leave out so that each LA-year over its 3+ placements target
+    comes down to it.
+
+    In an LA-year over target, children counted with 3+ placements (those with exactly 3
+    first) lose in-year placement moves until they have 2. Only background moves qualify:
+    never a move in `protected` (period_id, day: the RQ4 and calibration moves), never the
+    placement with adopters. Returns (period_id, day) for `build_episodes(drop_moves=...)`.
+    """
+    rng = component_rng(p.seed, f"care.calibration_drops.{seed_offset}")
+    protected_keys = _move_keys(periods, protected)
+    rows = []
+    for y in range(p.years[0], p.years[1] + 1):
+        ys, ye = year_start(y), year_end(y)
+        t = placements_in_year(episodes, periods, y)
+        excess = np.maximum(-_gap_to_target(t, y), 0)
+        if not excess.any():
+            continue
+        d0 = episodes["decom"].to_numpy()
+        mv = episodes[
+            (d0 >= ys)
+            & (d0 <= ye)
+            & np.isin(episodes["rne"].to_numpy(), ("P", "B", "T"))
+            & ~np.isin(episodes["place"].to_numpy(), ADOPTION_PLACEMENTS)
+        ]
+        mv = mv[~np.isin(_move_keys(periods, mv.rename(columns={"decom": "day"})), protected_keys)]
+        child = pd.MultiIndex.from_frame(t[["pid", "la"]])
+        movable = mv.groupby(["pid", "la"]).size().reindex(child).fillna(0).to_numpy()
+        n = t["n"].to_numpy()
+        ok = (n >= 3) & (n - movable <= 2) & (excess[t["la"].to_numpy()] > 0)
+        c = t[ok]
+        order = c["n"].to_numpy() + rng.random(len(c))  # exactly 3 first, then random
+        c = c[_first_per_borough(c["la"].to_numpy(), order, excess)]
+        # each chosen child loses n - 2 of its movable moves, picked at random
+        mv = mv.merge(c[["pid", "la", "n"]], on=["pid", "la"])
+        mv = mv.assign(u=rng.random(len(mv))).sort_values("u", kind="stable")
+        mv = mv[mv.groupby(["pid", "la"]).cumcount().to_numpy() < mv["n"].to_numpy() - 2]
+        rows.append(
+            pd.DataFrame({"period_id": mv["period_id"].to_numpy(), "day": mv["decom"].to_numpy()})
+        )
+    return _moves_frame(rows, "DROP")
+
+
+def _moves_frame(rows: list[pd.DataFrame], reason: str) -> pd.DataFrame:
     if not rows:
-        return pd.DataFrame({"period_id": [], "day": [], "reason": []})
-    out = pd.concat(rows, ignore_index=True)
-    out["reason"] = "CAL"
-    return out
+        return pd.DataFrame(
+            {"period_id": np.zeros(0, np.int64), "day": np.zeros(0, np.int64), "reason": []}
+        )
+    out = pd.concat(rows, ignore_index=True).astype({"period_id": np.int64, "day": np.int64})
+    out["reason"] = reason
+    return out.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
+
+
+def calibrate_placements(
+    persons: pd.DataFrame,
+    periods: pd.DataFrame,
+    p: Params,
+    moves: pd.DataFrame,
+    later_scale: np.ndarray | None = None,
+    quiet: Quiet | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Episodes whose share of children with 3+ placements meets the target in each LA-year,
+    both ways: calibration moves where an LA-year is under target, background moves left out
+    where it is over (the planted `moves` and the `quiet` RQ4 window are never touched).
+
+    Each rebuild redraws placement types but keeps the move days, so the counts converge in
+    a round or two. Returns the episodes, the calibration moves and the dropped moves.
+    """
+    episodes = build_episodes(persons, periods, p, moves, later_scale, quiet)
+    added = [moves.iloc[:0]]
+    dropped = [moves.iloc[:0][["period_id", "day"]]]
+    for it in range(CALIBRATION_ROUNDS):
+        keep = pd.concat([moves, *added], ignore_index=True)
+        cal = calibration_moves(episodes, periods, p, it, quiet)
+        drop = calibration_drops(episodes, periods, p, it, keep)
+        if len(cal) == 0 and len(drop) == 0:
+            break
+        added.append(cal)
+        dropped.append(drop[["period_id", "day"]])
+        allm = pd.concat([moves, *added], ignore_index=True)
+        allm = allm.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
+        episodes = build_episodes(
+            persons, periods, p, allm, later_scale, quiet, pd.concat(dropped, ignore_index=True)
+        )
+    return episodes, pd.concat(added, ignore_index=True), pd.concat(dropped, ignore_index=True)
 
 
 def same_placement_share(

@@ -13,6 +13,7 @@ import pandas as pd
 
 from synthetic import codes
 from synthetic.areas import AREAS
+from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER
 from synthetic.io import write_csv
 from synthetic.params import Params
@@ -67,19 +68,10 @@ def simulate_care(
         ]
     )
     later_scale = np.clip(np.log(target) / np.log(np.clip(share, 0.05, 0.99)), 0.3, 3.0)
-    episodes = care.build_episodes(persons, periods, p, moves, later_scale, quiet)
-    # force each LA-year's 3+ placements share up to its target (a few rebuilds)
-    extra: list[pd.DataFrame] = []
-    for it in range(3):
-        cal = care.calibration_moves(episodes, periods, p, it)
-        pos = np.searchsorted(periods["period_id"].to_numpy(), cal["period_id"].to_numpy())
-        cal = cal[~quiet(periods["pid"].to_numpy()[pos], cal["day"].to_numpy())]
-        if len(cal) == 0:
-            break
-        extra.append(cal)
-        allm = pd.concat([moves, *extra], ignore_index=True)
-        allm = allm.sort_values(["period_id", "day"], kind="stable", ignore_index=True)
-        episodes = care.build_episodes(persons, periods, p, allm, later_scale, quiet)
+    # each LA-year's 3+ placements share to its target, both ways (moves added or left out)
+    episodes, _added, _dropped = care.calibrate_placements(
+        persons, periods, p, moves, later_scale, quiet
+    )
     return periods, nd, episodes, later_scale, signals
 
 
@@ -115,7 +107,7 @@ def placement_locations(
     # keep the location over legal-status-only and same-carer changes
     keep = np.isin(all_eps["rne"].to_numpy(), ["L", "T"])
     pl = (
-        pd.Series(np.where(keep, None, pl), dtype=object)
+        pd.Series(np.where(keep, MISSING, pl), dtype=object)
         .groupby(all_eps["period_id"].to_numpy())
         .ffill()
         .to_numpy()
