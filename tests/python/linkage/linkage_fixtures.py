@@ -129,6 +129,19 @@ DISTRICTS = ["UB1", "UB2", "UB3", "W3", "W5", "W7", "W13", "HA0", "HA9", "NW10",
 LAS = ["E09000009", "E09000017"]
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
+# the columns of an identifier extract (landing contract, identifiers/<source>/<provider>)
+IDENTIFIER_COLUMNS = [
+    "source_record_id",
+    "nhs_number",
+    "upn",
+    "forename",
+    "surname",
+    "dob",
+    "sex",
+    "postcode",
+    "record_date",
+]
+
 
 def nhs_check_digit(nine: str) -> int | None:
     """Modulus 11 check digit for 9 digits (None when the check would be 10)."""
@@ -347,17 +360,7 @@ def write_landing(
                         "record_date": record_date,
                     },
                 )
-    columns = [
-        "source_record_id",
-        "nhs_number",
-        "upn",
-        "forename",
-        "surname",
-        "dob",
-        "sex",
-        "postcode",
-        "record_date",
-    ]
+    columns = IDENTIFIER_COLUMNS
     for (source, provider), records in rows.items():
         folder = landing / "identifiers" / source / provider
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,21 +8,11 @@ import dataclasses
 from pathlib import Path
 
 import duckdb
-from linkage_fixtures import make_people, write_landing
+from linkage_fixtures import IDENTIFIER_COLUMNS, make_people, write_landing
 
 from linkage.pipeline import run_link
 
-FIELDS = [
-    "source_record_id",
-    "nhs_number",
-    "upn",
-    "forename",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "record_date",
-]
+FIELDS = IDENTIFIER_COLUMNS
 
 SWAP_RULE = (
     "l.forename1 = r.surname_compact and l.surname_compact = r.forename1 "

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import duckdb
-from linkage_fixtures import make_people, write_landing
+from linkage_fixtures import IDENTIFIER_COLUMNS, make_people, write_landing
 
 from linkage.pipeline import run_link
 
@@ -42,17 +42,7 @@ def _append_twins(landing: Path) -> None:
         with path.open("a", newline="") as handle:
             writer = csv.DictWriter(
                 handle,
-                fieldnames=[
-                    "source_record_id",
-                    "nhs_number",
-                    "upn",
-                    "forename",
-                    "surname",
-                    "dob",
-                    "sex",
-                    "postcode",
-                    "record_date",
-                ],
+                fieldnames=IDENTIFIER_COLUMNS,
                 restval="",
             )
             values = {**COMMON, **row}
