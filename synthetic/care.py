@@ -864,11 +864,14 @@ def calibration_drops(
         if not excess.any():
             continue
         d0 = episodes["decom"].to_numpy()
+        # (an H5 registration episode is not a move: nothing to leave out)
+        registration = (episodes["rne"].to_numpy() == "T") & (d0 == H5_REGISTRATION_DAY)
         mv = episodes[
             (d0 >= ys)
             & (d0 <= ye)
             & np.isin(episodes["rne"].to_numpy(), ("P", "B", "T"))
             & ~np.isin(episodes["place"].to_numpy(), ADOPTION_PLACEMENTS)
+            & ~registration
         ]
         mv = mv[~np.isin(_move_keys(periods, mv.rename(columns={"decom": "day"})), protected_keys)]
         child = pd.MultiIndex.from_frame(t[["pid", "la"]])

@@ -149,6 +149,19 @@ def test_planted_and_calibration_moves_are_never_dropped(
     assert not case.quiet(pid, added["day"].to_numpy()).any()
 
 
+def test_h5_registration_episodes_are_not_taken_for_moves_to_drop(over: Case) -> None:
+    # an H5 registration episode (same carer, 28 October 2023) is not a move: choosing it
+    # to drop would leave the child at 3+ placements and the LA-year over target
+    episodes, _added, dropped = over.calibrated
+    registration = episodes[
+        (episodes["rne"] == "T") & (episodes["decom"] == care.H5_REGISTRATION_DAY)
+    ]
+    assert len(registration) > 0
+    assert not _pairs(dropped) & set(
+        zip(registration["period_id"], registration["decom"], strict=True)
+    )
+
+
 def test_drop_moves_leaves_out_background_moves_only(over: Case) -> None:
     def build(drop: pd.DataFrame | None) -> pd.DataFrame:
         return care.build_episodes(
