@@ -62,9 +62,9 @@ def test_dfe_rule_indicators_agree_in_every_la_and_year(comparison) -> None:
     )
 
 
-# Issue 6 (closed): the looked-after children's A&E and emergency admission rates were
-# about 12% low here, from a generator bug and from post-adoption events the truth
-# counted; both fixed, see docs/linkage.md (exact at this scale in runs on 2026-11-26).
+# The looked-after children's A&E and emergency admission rates were once about 12% low
+# here, from a generator bug and from post-adoption events the truth counted; both are
+# fixed (docs/linkage.md). Per LA-year at scale 1.0 see docs/indicators.md.
 @pytest.mark.parametrize("indicator_id", sorted(LINKED_INDICATORS))
 def test_linked_health_indicators_agree_pooled(mid_scale_comparison, indicator_id: str) -> None:
     rows = [
