@@ -228,7 +228,7 @@ def simulate(p: Params, progress: Progress = _noop) -> dict:
     )
     w["mhsds_rows"] = (r101, r102, r201)
     progress("identifiers")
-    w["gp_registrations"] = sources.gp_registrations(
+    w["gp_registrations"], w["gp_events"] = sources.gp_registrations(
         persons, w["adoptions"], win.lo, win.hi, w["gp_events"], p
     )
 

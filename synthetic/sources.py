@@ -156,8 +156,9 @@ def gp_registrations(
     hi: np.ndarray,
     gp_events: pd.DataFrame,
     p: Params,
-) -> pd.DataFrame:
-    """GP registrations (patients.csv rows) and patient_id on each event."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GP registrations (patients.csv rows), and the events with the patient_id active at
+    each event (events of a child with no registration then are dropped)."""
     rng = component_rng(p.seed, "ids.gp")
     n = len(persons)
     reg = persons["gp_registered"].to_numpy() & (hi > lo)
@@ -216,9 +217,8 @@ def gp_registrations(
     has_dup = pd.notna(dp)
     ds_num = np.where(has_dup, ds, 0).astype(np.int64)
     use_dup = has_dup & (ev_day >= ds_num) & (rng.random(len(ev_pid)) < 0.5) & (ver == 0)
-    gp_events["patient_id"] = np.where(use_dup, dp, main)
-    gp_events.dropna(subset=["patient_id"], inplace=True)
-    return regs
+    events = gp_events.assign(patient_id=np.where(use_dup, dp, main))
+    return regs, events.dropna(subset=["patient_id"])
 
 
 def csc_identity_day(first: np.ndarray, when: np.ndarray, adopted: np.ndarray) -> np.ndarray:
