@@ -7,16 +7,7 @@ results as (
 
 ),
 
-person_key as (
-
-    select
-        provider_code,
-        source_record_id,
-        person_id
-    from {{ source('linkage', 'person_key') }}
-    where source_system = 'school_census'
-
-),
+{{ person_key_import('school_census') }},
 
 person_key_by_upn as (
 

@@ -7,16 +7,7 @@ source_rows as (
 
 ),
 
-person_key as (
-
-    select
-        provider_code,
-        source_record_id,
-        person_id
-    from {{ source('linkage', 'person_key') }}
-    where source_system = 'csc'
-
-),
+{{ person_key_import('csc') }},
 
 ranked as (
 

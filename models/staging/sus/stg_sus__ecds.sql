@@ -7,17 +7,7 @@ attendances as (
 
 ),
 
-person_key as (
-
-    select
-        source_record_id,
-        person_id
-    from {{ source('linkage', 'person_key') }}
-    where
-        source_system = 'sus'
-        and provider_code = '{{ var("health_provider_code") }}'
-
-),
+{{ person_key_import('sus', var('health_provider_code')) }},
 
 ranked as (
 
