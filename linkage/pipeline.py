@@ -32,7 +32,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cyplink.errors import CyplinkError, InputFileError
 from linkage import cluster as cluster_mod
-from linkage import model, quality, reader, standardise
+from linkage import model, quality, reader, residence, standardise
 from linkage.model_settings import LinkageParameters, splink_settings
 from linkage.person_id import assign_person_ids, load_key
 
@@ -167,6 +167,10 @@ def run_link(
             model.prepare(con)
             done("standardising identifiers")
 
+            step("residence from postcodes")
+            residence_rows = residence.build_record_residence(con)
+            done("residence from postcodes")
+
             step("training the Splink model")
             linker = model.build_linker(con, params)
             model.train(linker, params, step=lambda msg: progress.update(task, description=msg))
@@ -215,6 +219,7 @@ def run_link(
                 "conflicted_components": stats.conflicted_components,
                 "rejected_edges": stats.rejected_edges,
                 "persons": _count(con, "select count(distinct person_id) from person_key"),
+                "residence_observations": residence_rows,
             }
             finished = datetime.now(UTC)
             summary = pd.DataFrame(
@@ -250,7 +255,7 @@ def run_link(
             con.register("_summary", summary)
             con.register("_files", files)
             con.register("_parameters", parameters)
-            outputs = {"person_key": "person_key"}
+            outputs = {"person_key": "person_key", "record_residence": "record_residence"}
             outputs |= {name: name for name in quality_tables}
             outputs |= {
                 "quality_run_summary": "_summary",

@@ -135,7 +135,9 @@ def assign_health_ids(
         else:
             tok = unique_tokens(rng, len(allk), 10)
             allk["key"] = np.char.add("MHP", tok.astype(str)).astype(object)
-        keys[source] = allk
+        keys[source] = pd.concat(
+            [allk, address_change_rows(allk, pd.concat(frames), persons)], ignore_index=True
+        )
         for t in tabs:
             df = events[t]
             col = "sus_id" if source == "sus" else "person_id"
@@ -147,6 +149,69 @@ def assign_health_ids(
                 df["ver"].to_numpy(),
             )
     return keys
+
+
+ADDRESS_CHANGES = ("pc_change", "move_day")
+
+
+def _change_days(persons: pd.DataFrame, col: str, pid: np.ndarray) -> np.ndarray:
+    """Day person `pid` takes a new address (`pc_change` within the borough, `move_day`
+    to another); NEVER where it does not. A within-borough change on or after an
+    inter-borough move changes nothing (the new borough's address is kept)."""
+    days = persons[col].to_numpy().astype(np.int64)[pid]
+    if col == "pc_change":
+        days = np.where(days >= persons["move_day"].to_numpy()[pid], int(NEVER), days)
+    return days
+
+
+def address_change_rows(
+    first: pd.DataFrame, events: pd.DataFrame, persons: pd.DataFrame
+) -> pd.DataFrame:
+    """Further identifier rows of health keys: one at the first event after each move.
+
+    Every SUS and MHSDS record carries the patient's postcode at that event, so the
+    extract of a key whose events span a change of address holds the new address too,
+    dated by the first event there. `first` holds the key rows (pid, ver, day, key) dated
+    by each key's first event; `events` all events (pid, ver, day).
+    """
+    out = []
+    for col in ADDRESS_CHANGES:
+        change = _change_days(persons, col, events["pid"].to_numpy())
+        after = events[events["day"].to_numpy() >= change]
+        nxt = after.groupby(["pid", "ver"], as_index=False)["day"].min()
+        rows = first[["pid", "ver", "key", "day"]].merge(
+            nxt, on=["pid", "ver"], suffixes=("_first", "")
+        )
+        out.append(rows.loc[rows["day"] > rows["day_first"], ["pid", "ver", "day", "key"]])
+    return pd.concat(out, ignore_index=True)
+
+
+def gp_address_rows(regs: pd.DataFrame, persons: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """GP identifier rows for a change of address during a registration.
+
+    A practice records a patient's new address when told of it (through PDS or the
+    family), not on the day of the move: a lag of one week to two months. Families
+    often keep their practice after moving to a neighbouring borough, and only this row
+    then shows the new address (the registration row keeps the address at registration).
+    """
+    rng = component_rng(p.seed, "ids.gp_address")
+    pid = regs["pid"].to_numpy()
+    start = regs["start"].to_numpy().astype(np.int64)
+    stop = np.minimum(regs["end"].to_numpy().astype(np.int64), int(LAST_DAY))
+    out = []
+    for col in ADDRESS_CHANGES:
+        noticed = _change_days(persons, col, pid) + rng.integers(7, 61, len(pid))
+        ok = (noticed > start) & (noticed < stop)
+        out.append(
+            pd.DataFrame(
+                {
+                    "source_record_id": regs["patient_id"].to_numpy()[ok],
+                    "pid": pid[ok],
+                    "when": noticed[ok],
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)
 
 
 def gp_registrations(
@@ -310,6 +375,8 @@ def identifier_records(
             }
         )
     )
+    moved = gp_address_rows(regs, persons, p)
+    recs.append(moved.assign(source_system="gp", provider_code="NWL", upn=None))
     for src in ("sus", "mhsds"):
         k = w["health_keys"][src]
         recs.append(

@@ -3,9 +3,14 @@
     dated record that places a person in an LA is an observation: GP
     registration start (registered LA of residence), school census day (LA of
     the return), admitted patient care (HES LA of residence), CIN referral and
-    903 episode start (the LA working with the child). Observations are ordered
-    by date; a spell runs from an observation to the next observation in a
-    different LA. When every GP registration of the person has ended, the last
+    903 episode start (the LA working with the child), and the identifier rows
+    whose postcode the linkage step placed in an LA (stg_linkage__residence_observations).
+    A recorded postcode may be stale (the previous address kept), never ahead
+    of time, so identifier postcodes count only where they show an LA earlier
+    than any content record does (the first such row): they date a move, they
+    cannot move a child back.
+    Observations are ordered by date; a spell runs from an observation to the
+    next observation in a different LA. When every GP registration of the person has ended, the last
     end date is an exit (la_code null: not resident). The first spell also
     covers earlier dates (`is_first_spell`). See cyplink__linked_residence.
 #}
@@ -58,6 +63,14 @@ care_episodes as (
     where person_id is not null
 ),
 
+identifier_postcodes as (
+    select
+        person_id,
+        observed_date,
+        la_code
+    from {{ ref('stg_linkage__residence_observations') }}
+),
+
 gp_exits as (
     select
         person_id,
@@ -67,7 +80,7 @@ gp_exits as (
     having count(*) = count(registration_end_date)
 ),
 
-observations as (
+content_observations as (
     select
         person_id,
         registration_start_date as observed_date,
@@ -114,6 +127,57 @@ observations as (
         la_code,
         'ssda903_episode' as evidence_source
     from care_episodes
+),
+
+content_first_seen as (
+    select
+        person_id,
+        la_code,
+        min(observed_date) as first_observed_date
+    from content_observations
+    where la_code is not null
+    group by person_id, la_code
+),
+
+postcode_first_seen as (
+    select
+        person_id,
+        la_code,
+        min(observed_date) as first_observed_date
+    from identifier_postcodes
+    group by person_id, la_code
+),
+
+new_la_postcodes as (
+    select
+        postcode_first_seen.person_id,
+        postcode_first_seen.first_observed_date as observed_date,
+        postcode_first_seen.la_code,
+        'identifier_postcode' as evidence_source
+    from postcode_first_seen
+    left join content_first_seen
+        on
+            postcode_first_seen.person_id = content_first_seen.person_id
+            and postcode_first_seen.la_code = content_first_seen.la_code
+    where
+        content_first_seen.first_observed_date is null
+        or postcode_first_seen.first_observed_date < content_first_seen.first_observed_date
+),
+
+observations as (
+    select
+        person_id,
+        observed_date,
+        la_code,
+        evidence_source
+    from content_observations
+    union all
+    select
+        person_id,
+        observed_date,
+        la_code,
+        evidence_source
+    from new_la_postcodes
 ),
 
 ordered as (
