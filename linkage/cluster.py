@@ -29,6 +29,13 @@ Decisions:
 - A consequence, intended: an adopted child's records before and after adoption
   (new NHS number and surname) are not linked; in England the new NHS number is
   issued precisely to separate the two identities.
+- Adoption rule, in the same re-clustering: a group of records without an NHS
+  number whose latest record predates every record of the other group's NHS
+  number, while another NHS number of the component was already in use, is not
+  joined to that group. The new NHS number is issued at the adoption order, so a
+  record made before it belongs to the identity in use then; without the rule a
+  UPN kept through the adoption pulled the LA's pre-adoption record to the new
+  identity, away from the health records of the child's time in care (issue 6).
 - Each record's `match_probability` is its strongest edge inside its final
   cluster, and `link_method` is that edge's kind: `deterministic_nhs`,
   `deterministic_upn`, `probabilistic`, or `unlinked` for a cluster of one.
@@ -37,6 +44,7 @@ Decisions:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -143,13 +151,16 @@ having not bool_or(coalesce(compatible, false))
 """
 
 KEY_IDENTIFIERS_SQL = """
-select key_id,
+select link_rows.key_id, conflict_keys.comp,
     coalesce(list(distinct nhs_number) filter (where nhs_number is not null), []) as nhs,
     coalesce(list(distinct upn) filter (where upn is not null and not upn_is_temporary), [])
-        as upn
+        as upn,
+    any_value(record_keys.first_record_date) as first_date,
+    any_value(record_keys.last_record_date) as last_date
 from link_rows
-where key_id in (select key_id from conflict_keys)
-group by key_id
+inner join conflict_keys on conflict_keys.key_id = link_rows.key_id
+inner join record_keys on record_keys.key_id = link_rows.key_id
+group by link_rows.key_id, conflict_keys.comp
 """
 
 
@@ -164,6 +175,30 @@ class ClusterStats:
     clusters: int = 0
 
 
+@dataclass(frozen=True)
+class _Eras:
+    """When each NHS number of a conflicted component was first recorded, and when each
+    key was last recorded: what the adoption rule of `_Groups` needs."""
+
+    comp: dict[int, int]
+    last_date: dict[int, Any]
+    first_seen: dict[int, dict[str, Any]]
+
+    def predates(self, numbers: frozenset[str], last: Any, key: int) -> bool:
+        """True when records last seen on `last` come before every record of `numbers`
+        while another NHS number of the component was already in use.
+
+        That is the signature of adoption: the new NHS number is issued at the adoption
+        order, so no record from before it can carry it, and the child's earlier records
+        belong to the identity in use then."""
+        if last is None or not numbers:
+            return False
+        first_seen = self.first_seen.get(self.comp.get(key, -1), {})
+        if any(first_seen.get(n) is None or first_seen[n] <= last for n in numbers):
+            return False
+        return any(first <= last for n, first in first_seen.items() if n not in numbers)
+
+
 class _Groups:
     """Union-find whose roots carry the NHS numbers and UPNs of their members."""
 
@@ -172,12 +207,15 @@ class _Groups:
         nhs: dict[int, frozenset[str]],
         upn: dict[int, frozenset[str]],
         incompatible: dict[int, frozenset[int]],
+        eras: _Eras | None = None,
     ) -> None:
         self.parent: dict[int, int] = {}
         self.nhs = dict(nhs)
         self.upn = dict(upn)
         self.members: dict[int, frozenset[int]] = {}
         self.forbidden = dict(incompatible)
+        self.eras = eras
+        self.last: dict[int, Any] = dict(eras.last_date) if eras else {}
 
     def find(self, node: int) -> int:
         parent = self.parent.setdefault(node, node)
@@ -203,12 +241,20 @@ class _Groups:
         forbidden_b = self.forbidden.get(rb, frozenset())
         if not forbidden_a.isdisjoint(members_b) or not forbidden_b.isdisjoint(members_a):
             return False
+        last_a, last_b = self.last.get(ra), self.last.get(rb)
+        if self.eras is not None and (
+            (not nhs_b and self.eras.predates(nhs_a, last_b, a))
+            or (not nhs_a and self.eras.predates(nhs_b, last_a, a))
+        ):
+            return False
         root, child = (ra, rb) if ra < rb else (rb, ra)
         self.parent[child] = root
         self.nhs[root] = nhs_a | nhs_b
         self.upn[root] = upn_a | upn_b
         self.members[root] = members_a | members_b
         self.forbidden[root] = forbidden_a | forbidden_b
+        dates = [d for d in (last_a, last_b) if d is not None]
+        self.last[root] = max(dates) if dates else None
         return True
 
 
@@ -222,12 +268,33 @@ def _resolve_conflicts(
     for a, b in zip(incompatible.key_a.to_numpy(), incompatible.key_b.to_numpy(), strict=True):
         partners.setdefault(int(a), set()).add(int(b))
         partners.setdefault(int(b), set()).add(int(a))
-    groups = _Groups(nhs, upn, {k: frozenset(v) for k, v in partners.items()})
+    groups = _Groups(nhs, upn, {k: frozenset(v) for k, v in partners.items()}, _eras(ids))
     rejected = 0
     for a, b in zip(edges.key_a.to_numpy(), edges.key_b.to_numpy(), strict=True):
         if not groups.try_union(int(a), int(b)):
             rejected += 1
     return {int(k): groups.find(int(k)) for k in ids.key_id}, rejected
+
+
+def _eras(ids: pd.DataFrame) -> _Eras | None:
+    """First record date of each NHS number per component, last record date per key."""
+    if "comp" not in ids:
+        return None
+    first_seen: dict[int, dict[str, Any]] = {}
+    for comp, numbers, first in zip(ids.comp, ids.nhs, ids.first_date, strict=True):
+        if first is None or pd.isna(first):
+            continue
+        seen = first_seen.setdefault(int(comp), {})
+        for number in numbers:
+            seen[number] = min(seen.get(number, first), first)
+    return _Eras(
+        comp={int(k): int(c) for k, c in zip(ids.key_id, ids.comp, strict=True)},
+        last_date={
+            int(k): (None if d is None or pd.isna(d) else d)
+            for k, d in zip(ids.key_id, ids.last_date, strict=True)
+        },
+        first_seen=first_seen,
+    )
 
 
 def _variant_names(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,134 @@
+"""An adopted child's records stay with the identity in use when they were made.
+
+At adoption the child gets a new NHS number and surname; the linkage deliberately keeps
+the two identities apart (one person, one NHS number). The school's UPN can survive the
+adoption, so a UPN chain may join the LA's pre-adoption record to the post-adoption
+identity. A record dated before the new NHS number was ever recorded, while the old one
+was in use, must stay with the old identity: that is where the child's health records
+from the time in care are (issue 6: one such child carried 15 emergency admissions).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+from linkage_fixtures import IDENTIFIER_COLUMNS, make_people, write_landing
+
+from linkage import cluster
+from linkage.pipeline import run_link
+
+OLD_NHS, NEW_NHS, UPN = "4015314557", "5423932645", "H207200813056"
+RECORDS = {
+    # (source, provider, record id): (identity, row)
+    ("gp", "NWL", "GP-OLD"): (
+        "old",
+        {
+            "nhs_number": OLD_NHS,
+            "forename": "Leah",
+            "surname": "Williams",
+            "postcode": "W8 5ZX",
+            "record_date": "2012-03-18",
+        },
+    ),
+    ("sus", "NWL", "S-OLD"): (
+        "old",
+        {"nhs_number": OLD_NHS, "postcode": "W8 5ZX", "record_date": "2016-03-12"},
+    ),
+    ("school_census", "E09000020", UPN): (
+        "old",
+        {
+            "upn": UPN,
+            "forename": "LEAH",
+            "surname": "WILLIAMS",
+            "postcode": "W8 5ZX",
+            "record_date": "2013-09-03",
+        },
+    ),
+    ("csc", "E09000020", "C-OLD"): (
+        "old",
+        {
+            "upn": UPN,
+            "forename": "Leah",
+            "surname": "Williams",
+            "postcode": "W8 5ZX",
+            "record_date": "2015-08-08",
+        },
+    ),
+    ("gp", "NWL", "GP-NEW"): (
+        "new",
+        {
+            "nhs_number": NEW_NHS,
+            "forename": "Leah",
+            "surname": "Wright",
+            "postcode": "W8 5ZX",
+            "record_date": "2019-12-28",
+        },
+    ),
+    ("sus", "NWL", "S-NEW"): (
+        "new",
+        {"nhs_number": NEW_NHS, "postcode": "W8 5ZX", "record_date": "2020-04-18"},
+    ),
+    # another LA, after the adoption: new name and NHS number, the school's UPN kept
+    ("csc", "E09000005", "C-NEW"): (
+        "new",
+        {
+            "nhs_number": NEW_NHS,
+            "upn": UPN,
+            "forename": "Leah",
+            "surname": "Wright",
+            "postcode": "NW10 9AA",
+            "record_date": "2024-11-22",
+        },
+    ),
+}
+
+
+def _append(landing: Path) -> None:
+    for (source, provider, record_id), (_identity, row) in RECORDS.items():
+        path = landing / "identifiers" / source / provider / "identifiers.csv"
+        new_file = not path.exists()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=IDENTIFIER_COLUMNS, restval="")
+            if new_file:
+                writer.writeheader()
+            writer.writerow({"source_record_id": record_id, "dob": "2009-04-09", "sex": "F", **row})
+
+
+def _person_ids(tmp_path: Path, fast_params, key_file) -> dict[str, set[str]]:
+    landing = tmp_path / "landing"
+    write_landing(make_people(120, twins=5), landing)
+    _append(landing)
+    warehouse = tmp_path / "wh.duckdb"
+    run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    ids = {
+        (row[0], row[1], row[2]): row[3]
+        for row in con.execute(
+            "select source_system, provider_code, source_record_id, person_id "
+            "from linkage.person_key"
+        ).fetchall()
+    }
+    con.close()
+    found: dict[str, set[str]] = {"old": set(), "new": set()}
+    for key, (identity, _row) in RECORDS.items():
+        found[identity].add(ids[key])
+    return found
+
+
+def test_records_before_adoption_stay_with_the_old_identity(tmp_path, fast_params, key_file):
+    found = _person_ids(tmp_path, fast_params, key_file)
+    assert len(found["old"]) == 1, "the pre-adoption records are split"
+    assert len(found["new"]) == 1, "the post-adoption records are split"
+    assert found["old"].isdisjoint(found["new"]), "the two identities were linked"
+
+
+def test_without_the_rule_the_upn_pulls_the_la_record_to_the_new_identity(
+    tmp_path, fast_params, key_file, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(cluster, "_eras", lambda ids: None)
+    found = _person_ids(tmp_path, fast_params, key_file)
+    assert len(found["old"]) == 2, "expected the LA and school records to leave the old identity"
