@@ -54,7 +54,8 @@ group by upn having count(distinct record_key) > {MAX_KEYS_PER_IDENTIFIER}
 """
 
 NULL_OVERSHARED_SQL = """
-update std_rows set nhs_number = null, nhs_number_invalid_reason = 'shared_by_many_records'
+update std_rows set nhs_number = null, nhs_digits = null,
+    nhs_number_invalid_reason = 'shared_by_many_records'
 where nhs_number in (select value from overshared where identifier = 'nhs_number');
 update std_rows set upn = null, upn_invalid_reason = 'shared_by_many_records'
 where upn in (select value from overshared where identifier = 'upn');

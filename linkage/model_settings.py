@@ -86,6 +86,9 @@ class LinkageParameters:
         "l.postcode = r.postcode and l.dob_year = r.dob_year",
         "l.forename1 = r.surname_compact and l.surname_compact = r.forename1 "
         "and l.dob_year = r.dob_year",
+        # one mistyped NHS digit leaves one half of the number intact
+        "l.dob = r.dob and left(l.nhs_digits, 5) = left(r.nhs_digits, 5)",
+        "l.dob = r.dob and right(l.nhs_digits, 5) = right(r.nhs_digits, 5)",
     )
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -106,14 +109,36 @@ def _else() -> dict[str, Any]:
     return {"sql_condition": "ELSE", "label_for_charts": "all other comparisons"}
 
 
+NHS_ONE_DIGIT_TYPO_SQL = (
+    "(nhs_number_l is null or nhs_number_r is null) and hamming(nhs_digits_l, nhs_digits_r) = 1"
+)
+
+
 def nhs_number_comparison() -> dict[str, Any]:
-    """Valid NHS numbers agree, or disagree (a strong sign of two different people)."""
+    """Valid NHS numbers agree, or disagree (a strong sign of two different people); or
+    one fails the check digit and differs from the other in one digit.
+
+    Modulus 11 catches every single mistyped digit, so a failing number is no identifier
+    on its own; but nine of its ten digits are right, and on a nameless SUS record
+    without a postcode they are the only evidence beside date of birth and sex (issue 6).
+    A failing number that differs more, or two failing numbers, count as unknown.
+    """
     return {
         "output_column_name": "nhs_number",
-        "comparison_description": "valid NHS number: exact agreement",
+        "comparison_description": "valid NHS number: exact agreement; one typed digit",
         "comparison_levels": [
-            _null("nhs_number"),
+            {
+                "sql_condition": "nhs_digits_l is null or nhs_digits_r is null "
+                "or (nhs_number_l is null or nhs_number_r is null) "
+                f"and not ({NHS_ONE_DIGIT_TYPO_SQL})",
+                "label_for_charts": "null",
+                "is_null_level": True,
+            },
             {"sql_condition": "nhs_number_l = nhs_number_r", "label_for_charts": "exact"},
+            {
+                "sql_condition": NHS_ONE_DIGIT_TYPO_SQL,
+                "label_for_charts": "one digit different, one fails the check",
+            },
             _else(),
         ],
     }
@@ -305,6 +330,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "key_id",
     "source_system",
     "nhs_number",
+    "nhs_digits",
     "upn",
     "upn_is_temporary",
     "forename1",

@@ -220,6 +220,11 @@ named as (
     select
         * exclude (nhs_clean, upn_clean),
         case when nhs_number_invalid_reason is null then nhs_clean end as nhs_number,
+        -- the ten digits as typed, also when the check digit fails: one mistyped digit
+        -- still carries nine right ones (the model's one-digit-different level)
+        case when nhs_number_invalid_reason is null
+            or nhs_number_invalid_reason in ('check_digit_mismatch', 'check_digit_10')
+            then nhs_clean end as nhs_digits,
         case when upn_invalid_reason is null then upn_clean end as upn,
         split_part(forenames, ' ', 1) as forename1
     from cleaned

@@ -147,10 +147,15 @@ def inject_errors(
     swap = can_swap & (rng.random(n) < e.dob_day_month_swap)
     dob_rec = np.where(swap, days_from_ymd(y, np.minimum(d, 12), np.minimum(m, 28)), dob)
     near = ~swap & (rng.random(n) < e.dob_near_miss)
-    delta = np.where(
-        rng.random(n) < 0.7, rng.choice([-3, -2, -1, 1, 2, 3], n), 365 * rng.choice([-1, 1], n)
+    by_days = rng.random(n) < 0.7
+    days_out = rng.choice([-3, -2, -1, 1, 2, 3], n)
+    # a year typed wrong keeps day and month (29 February becomes the 28th); 365 days
+    # would also move the day when a leap day lies between
+    ry, rm, rd = ymd(dob_rec)
+    year_out = days_from_ymd(
+        ry + rng.choice([-1, 1], n), rm, np.where((rm == 2) & (rd == 29), 28, rd)
     )
-    dob_rec = np.where(near, dob_rec + delta, dob_rec)
+    dob_rec = np.where(near, np.where(by_days, dob_rec + days_out, year_out), dob_rec)
     flags["dob_swap"] = swap
     flags["dob_near_miss"] = near
     dob_fmt = "%d/%m/%Y" if source == "csc" else "%Y-%m-%d"
