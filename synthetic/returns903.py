@@ -187,10 +187,20 @@ def plant_corrections(episodes: pd.DataFrame, p: Params) -> pd.DataFrame:
     kind `late_end`: the episode ended in the last 45 days of year Y but year Y's return
     still shows it open (and omits what followed); kind `place`: year Y's return shows a
     different placement code for an episode still open at 31 March Y.
+
+    A late end is planted only where the next episode of the period is still open at 31
+    March Y, so year Y+1's return holds it and the chain can be rebuilt. An episode that
+    both started and ended in the omitted weeks would be in no return at all: no pipeline
+    could recover it, yet the truth counted it (a placement lost from the 3+ placements
+    indicator, issue 6).
     """
     rng = component_rng(p.seed, "903.corrections")
     dec = episodes["dec"].to_numpy().astype(np.int64)
     decom = episodes["decom"].to_numpy().astype(np.int64)
+    chained = episodes.assign(_dec=dec, _decom=decom).sort_values(
+        ["period_id", "_decom"], kind="stable"
+    )
+    next_dec = chained.groupby("period_id")["_dec"].shift(-1).reindex(episodes.index).to_numpy()
     frames = []
     for y in range(p.years[0], p.years[1]):
         ye = year_end(y)
@@ -200,6 +210,7 @@ def plant_corrections(episodes: pd.DataFrame, p: Params) -> pd.DataFrame:
             & (decom < dec)
             & (rng.random(len(dec)) < 0.03)
             & (episodes["rec"].to_numpy() == "X1")
+            & (np.nan_to_num(next_dec, nan=-1) > ye)
         )
         frames.append(pd.DataFrame({"ep": np.flatnonzero(late), "year": y, "kind": "late_end"}))
         span = (
