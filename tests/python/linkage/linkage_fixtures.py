@@ -378,3 +378,32 @@ def write_truth(truth: dict[tuple[str, str, str], str], folder: Path) -> None:
         writer.writerow(["source_system", "provider_code", "source_record_id", "true_person_id"])
         for (source, provider, record), pid in sorted(truth.items()):
             writer.writerow([source, provider, record, pid])
+
+
+def append_identifier_rows(
+    landing: Path, source: str, provider: str, rows: list[dict[str, str]]
+) -> None:
+    """Append rows to one identifier extract under `landing` (a new file gets its header)."""
+    path = landing / "identifiers" / source / provider / "identifiers.csv"
+    new_file = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=IDENTIFIER_COLUMNS, restval="")
+        if new_file:
+            writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_person_key(warehouse: Path) -> dict[tuple[str, str, str], str]:
+    """person_id by record key (source_system, provider_code, source_record_id)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select source_system, provider_code, source_record_id, person_id "
+            "from linkage.person_key"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(row[0], row[1], row[2]): row[3] for row in rows}

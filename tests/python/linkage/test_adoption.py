@@ -10,12 +10,10 @@ from the time in care are (issue 6: one such child carried 15 emergency admissio
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import duckdb
 import pytest
-from linkage_fixtures import IDENTIFIER_COLUMNS, make_people, write_landing
+from linkage_fixtures import append_identifier_rows, make_people, read_person_key, write_landing
 
 from linkage import cluster
 from linkage.pipeline import run_link
@@ -88,14 +86,8 @@ RECORDS = {
 
 def _append(landing: Path) -> None:
     for (source, provider, record_id), (_identity, row) in RECORDS.items():
-        path = landing / "identifiers" / source / provider / "identifiers.csv"
-        new_file = not path.exists()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=IDENTIFIER_COLUMNS, restval="")
-            if new_file:
-                writer.writeheader()
-            writer.writerow({"source_record_id": record_id, "dob": "2009-04-09", "sex": "F", **row})
+        values = {"source_record_id": record_id, "dob": "2009-04-09", "sex": "F", **row}
+        append_identifier_rows(landing, source, provider, [values])
 
 
 def _person_ids(tmp_path: Path, fast_params, key_file) -> dict[str, set[str]]:
@@ -104,15 +96,7 @@ def _person_ids(tmp_path: Path, fast_params, key_file) -> dict[str, set[str]]:
     _append(landing)
     warehouse = tmp_path / "wh.duckdb"
     run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
-    con = duckdb.connect(str(warehouse), read_only=True)
-    ids = {
-        (row[0], row[1], row[2]): row[3]
-        for row in con.execute(
-            "select source_system, provider_code, source_record_id, person_id "
-            "from linkage.person_key"
-        ).fetchall()
-    }
-    con.close()
+    ids = read_person_key(warehouse)
     found: dict[str, set[str]] = {"old": set(), "new": set()}
     for key, (identity, _row) in RECORDS.items():
         found[identity].add(ids[key])

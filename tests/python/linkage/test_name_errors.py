@@ -3,39 +3,22 @@ typed with an error. The records must link to the right child, and twins stay ap
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from pathlib import Path
 
-import duckdb
-from linkage_fixtures import IDENTIFIER_COLUMNS, make_people, write_landing
+from linkage_fixtures import (
+    append_identifier_rows,
+    make_people,
+    read_person_key,
+    write_landing,
+)
 
 from linkage.pipeline import run_link
-
-FIELDS = IDENTIFIER_COLUMNS
 
 SWAP_RULE = (
     "l.forename1 = r.surname_compact and l.surname_compact = r.forename1 "
     "and l.dob_year = r.dob_year"
 )
-
-
-def _append(landing: Path, source: str, provider: str, rows: list[dict[str, str]]) -> None:
-    path = landing / "identifiers" / source / provider / "identifiers.csv"
-    with path.open("a", newline="") as handle:
-        csv.DictWriter(handle, fieldnames=FIELDS, restval="").writerows(rows)
-
-
-def _person_ids(warehouse: Path) -> dict[tuple[str, str, str], str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = con.execute(
-            "select source_system, provider_code, source_record_id, person_id "
-            "from linkage.person_key"
-        ).fetchall()
-    finally:
-        con.close()
-    return {(row[0], row[1], row[2]): row[3] for row in rows}
 
 
 def _swap_landing(landing: Path) -> dict[str, str]:
@@ -64,7 +47,7 @@ def _swap_landing(landing: Path) -> dict[str, str]:
         )
         if i >= 20:
             targets[record_id] = f"GP{person.pid}"
-    _append(landing, "csc", "E09000009", rows)
+    append_identifier_rows(landing, "csc", "E09000009", rows)
     return targets
 
 
@@ -81,7 +64,7 @@ def test_swapped_names_link_through_their_own_blocking_rule(tmp_path, fast_param
     for name, params in (("with", fast_params), ("without", without_rule)):
         warehouse = tmp_path / f"{name}.duckdb"
         run_link(landing, warehouse, key_file, params=params, show_progress=False)
-        ids = _person_ids(warehouse)
+        ids = read_person_key(warehouse)
         linked[name] = sum(
             ids[("csc", "E09000009", record_id)] == ids[("gp", "NWL", gp_record_id)]
             for record_id, gp_record_id in targets.items()
@@ -108,13 +91,13 @@ def test_nickname_typo_joins_the_right_twin(tmp_path, fast_params, key_file):
         "B": {"nhs_number": "4000000020", "forename": "Szymon"},
     }
     nameless = {key: value for key, value in common.items() if key != "surname"}
-    _append(
+    append_identifier_rows(
         landing,
         "gp",
         "NWL",
         [{"source_record_id": f"GP-{t}", **common, **row} for t, row in twins.items()],
     )
-    _append(
+    append_identifier_rows(
         landing,
         "sus",
         "NWL",
@@ -123,12 +106,12 @@ def test_nickname_typo_joins_the_right_twin(tmp_path, fast_params, key_file):
             for t, row in twins.items()
         ],
     )
-    _append(
+    append_identifier_rows(
         landing, "csc", "E09000009", [{"source_record_id": "C-KUA", **common, "forename": "Kua"}]
     )
     warehouse = tmp_path / "wh.duckdb"
     run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
-    ids = _person_ids(warehouse)
+    ids = read_person_key(warehouse)
     twin_a = {ids[("gp", "NWL", "GP-A")], ids[("sus", "NWL", "S-A")]}
     twin_b = {ids[("gp", "NWL", "GP-B")], ids[("sus", "NWL", "S-B")]}
     assert len(twin_a) == 1 and len(twin_b) == 1, "a twin's records are split"

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
-import duckdb
-from linkage_fixtures import make_people, write_landing
+from linkage_fixtures import make_people, read_person_key, write_landing
 
 from linkage.pipeline import run_link
-
-
-def _person_key(warehouse: Path) -> dict[tuple[str, str, str], str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    rows = con.execute(
-        "select source_system, provider_code, source_record_id, person_id from linkage.person_key"
-    ).fetchall()
-    con.close()
-    return {(r[0], r[1], r[2]): r[3] for r in rows}
 
 
 def _partition(ids: dict, keys: set) -> dict:
@@ -40,19 +29,19 @@ def test_ids_stable_across_reruns_and_an_appended_year(tmp_path, fast_params, ke
     write_landing(people, year1, years=(2022,))
     wh1 = tmp_path / "wh1.duckdb"
     run_link(year1, wh1, key_file, params=fast_params, show_progress=False)
-    first = _person_key(wh1)
+    first = read_person_key(wh1)
 
     # same data, same key: identical ids
     wh1b = tmp_path / "wh1b.duckdb"
     run_link(year1, wh1b, key_file, params=fast_params, show_progress=False)
-    assert _person_key(wh1b) == first
+    assert read_person_key(wh1b) == first
 
     # a later year appended: more rows for existing records, and new records
     year2 = tmp_path / "year2"
     write_landing(people + newborns, year2, years=(2022, 2023))
     wh2 = tmp_path / "wh2.duckdb"
     run_link(year2, wh2, key_file, params=fast_params, show_progress=False)
-    second = _person_key(wh2)
+    second = read_person_key(wh2)
 
     assert set(first) <= set(second)
     assert len(second) > len(first)

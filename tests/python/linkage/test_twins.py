@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import duckdb
-from linkage_fixtures import IDENTIFIER_COLUMNS, make_people, write_landing
+from linkage_fixtures import append_identifier_rows, make_people, read_person_key, write_landing
 
 from linkage.pipeline import run_link
 
@@ -38,17 +36,12 @@ COMMON = {
 
 def _append_twins(landing: Path) -> None:
     for (source, provider, record_id), (_twin, row) in TWINS.items():
-        path = landing / "identifiers" / source / provider / "identifiers.csv"
-        with path.open("a", newline="") as handle:
-            writer = csv.DictWriter(
-                handle,
-                fieldnames=IDENTIFIER_COLUMNS,
-                restval="",
-            )
-            values = {**COMMON, **row}
-            if source in ("sus", "mhsds"):
-                values.pop("surname")
-            writer.writerow({"source_record_id": record_id, **values})
+        values = {**COMMON, **row}
+        if source in ("sus", "mhsds"):
+            values.pop("surname")
+        append_identifier_rows(
+            landing, source, provider, [{"source_record_id": record_id, **values}]
+        )
 
 
 def test_twins_stay_apart(tmp_path, fast_params, key_file):
@@ -57,15 +50,7 @@ def test_twins_stay_apart(tmp_path, fast_params, key_file):
     _append_twins(landing)
     warehouse = tmp_path / "wh.duckdb"
     run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
-    con = duckdb.connect(str(warehouse), read_only=True)
-    ids = dict(
-        ((row[0], row[1], row[2]), row[3])
-        for row in con.execute(
-            "select source_system, provider_code, source_record_id, person_id "
-            "from linkage.person_key"
-        ).fetchall()
-    )
-    con.close()
+    ids = read_person_key(warehouse)
     twin_ids = {"A": set(), "B": set()}
     for key, (twin, _row) in TWINS.items():
         twin_ids[twin].add(ids[key])
