@@ -31,8 +31,9 @@ Decisions:
   issued precisely to separate the two identities.
 - Adoption rule, in the same re-clustering: a group of records without an NHS
   number whose latest record predates every record of the other group's NHS
-  number, while another NHS number of the component was already in use, is not
-  joined to that group. The new NHS number is issued at the adoption order, so a
+  number, while another NHS number of the component was already in use and was
+  last recorded before that one began (replaced by it, not beside it as a twin's
+  is), is not joined to that group. The new NHS number is issued at the adoption order, so a
   record made before it belongs to the identity in use then; without the rule a
   UPN kept through the adoption pulled the LA's pre-adoption record to the new
   identity, away from the health records of the child's time in care (issue 6).
@@ -177,26 +178,35 @@ class ClusterStats:
 
 @dataclass(frozen=True)
 class _Eras:
-    """When each NHS number of a conflicted component was first recorded, and when each
-    key was last recorded: what the adoption rule of `_Groups` needs."""
+    """When each NHS number of a conflicted component was first and last recorded, and
+    when each key was last recorded: what the adoption rule of `_Groups` needs."""
 
     comp: dict[int, int]
     last_date: dict[int, Any]
     first_seen: dict[int, dict[str, Any]]
+    last_seen: dict[int, dict[str, Any]]
 
     def predates(self, numbers: frozenset[str], last: Any, key: int) -> bool:
-        """True when records last seen on `last` come before every record of `numbers`
-        while another NHS number of the component was already in use.
+        """True when records last seen on `last` come before every record of `numbers`,
+        and another NHS number of the component was in use then and ended where
+        `numbers` began.
 
         That is the signature of adoption: the new NHS number is issued at the adoption
-        order, so no record from before it can carry it, and the child's earlier records
-        belong to the identity in use then."""
+        order and replaces the old one, so no record from before it can carry it, and
+        the child's earlier records belong to the identity in use then. Twins' numbers
+        are in use side by side, so the rule leaves them alone."""
         if last is None or not numbers:
             return False
-        first_seen = self.first_seen.get(self.comp.get(key, -1), {})
+        comp = self.comp.get(key, -1)
+        first_seen, last_seen = self.first_seen.get(comp, {}), self.last_seen.get(comp, {})
         if any(first_seen.get(n) is None or first_seen[n] <= last for n in numbers):
             return False
-        return any(first <= last for n, first in first_seen.items() if n not in numbers)
+        began = min(first_seen[n] for n in numbers)
+        return any(
+            first <= last and last_seen[n] <= began
+            for n, first in first_seen.items()
+            if n not in numbers
+        )
 
 
 class _Groups:
@@ -281,12 +291,17 @@ def _eras(ids: pd.DataFrame) -> _Eras | None:
     if "comp" not in ids:
         return None
     first_seen: dict[int, dict[str, Any]] = {}
-    for comp, numbers, first in zip(ids.comp, ids.nhs, ids.first_date, strict=True):
-        if first is None or pd.isna(first):
+    last_seen: dict[int, dict[str, Any]] = {}
+    for comp, numbers, first, last in zip(
+        ids.comp, ids.nhs, ids.first_date, ids.last_date, strict=True
+    ):
+        if first is None or pd.isna(first) or last is None or pd.isna(last):
             continue
-        seen = first_seen.setdefault(int(comp), {})
+        firsts = first_seen.setdefault(int(comp), {})
+        lasts = last_seen.setdefault(int(comp), {})
         for number in numbers:
-            seen[number] = min(seen.get(number, first), first)
+            firsts[number] = min(firsts.get(number, first), first)
+            lasts[number] = max(lasts.get(number, last), last)
     return _Eras(
         comp={int(k): int(c) for k, c in zip(ids.key_id, ids.comp, strict=True)},
         last_date={
@@ -294,6 +309,7 @@ def _eras(ids: pd.DataFrame) -> _Eras | None:
             for k, d in zip(ids.key_id, ids.last_date, strict=True)
         },
         first_seen=first_seen,
+        last_seen=last_seen,
     )
 
 
