@@ -1,4 +1,4 @@
-"""An adopted child's records stay with the identity in use when they were made.
+"""An adopted child's LA record stays with the identity in use when it was made.
 
 At adoption the child gets a new NHS number and surname; the linkage deliberately keeps
 the two identities apart (one person, one NHS number). The school's UPN can survive the
@@ -35,8 +35,10 @@ RECORDS = {
         "old",
         {"nhs_number": OLD_NHS, "postcode": "W8 5ZX", "record_date": "2016-03-12"},
     ),
+    # the school's record carries no NHS number and may join either identity: the rule
+    # holds back LA records only (applied to every record it cost recall elsewhere)
     ("school_census", "E09000020", UPN): (
-        "old",
+        "school",
         {
             "upn": UPN,
             "forename": "LEAH",
@@ -97,7 +99,7 @@ def _person_ids(tmp_path: Path, fast_params, key_file) -> dict[str, set[str]]:
     warehouse = tmp_path / "wh.duckdb"
     run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
     ids = read_person_key(warehouse)
-    found: dict[str, set[str]] = {"old": set(), "new": set()}
+    found: dict[str, set[str]] = {"old": set(), "new": set(), "school": set()}
     for key, (identity, _row) in RECORDS.items():
         found[identity].add(ids[key])
     return found
@@ -115,4 +117,4 @@ def test_without_the_rule_the_upn_pulls_the_la_record_to_the_new_identity(
 ):
     monkeypatch.setattr(cluster, "_eras", lambda ids: None)
     found = _person_ids(tmp_path, fast_params, key_file)
-    assert len(found["old"]) == 2, "expected the LA and school records to leave the old identity"
+    assert len(found["old"]) == 2, "expected the LA record to leave the old identity"
