@@ -2,7 +2,9 @@
     Health service events from GP, SUS APC, SUS OP and ECDS in one long table,
     one row per source event. Emergency admissions are counted once per
     admission (cyplink__emergency_admission): `is_emergency_admission` is true
-    only on the first APC episode of the person's admission on that date.
+    only on the first episode of each spell (`epiorder` 1; two spells begun the
+    same day are two admissions), or, where the episode order is missing, on one
+    episode per person and admission date.
 #}
 with
 
@@ -42,6 +44,24 @@ ecds_attendances as (
     from {{ ref('stg_sus__ecds') }}
 ),
 
+apc_episode_positions as (
+    select
+        person_id,
+        episode_id,
+        admission_date,
+        episode_order,
+        is_emergency_admission,
+        la_code_of_residence,
+        count(case when episode_order = 1 then 1 end) over (
+            partition by person_id, admission_date
+        ) as first_episodes_that_day,
+        row_number() over (
+            partition by person_id, admission_date
+            order by episode_order, episode_id
+        ) as position_that_day
+    from apc_episodes
+),
+
 apc_admissions as (
     select
         person_id,
@@ -49,11 +69,11 @@ apc_admissions as (
         admission_date,
         is_emergency_admission,
         la_code_of_residence,
-        row_number() over (
-            partition by person_id, admission_date
-            order by episode_order, episode_id
-        ) = 1 as is_first_episode_of_admission
-    from apc_episodes
+        coalesce(
+            episode_order = 1,
+            first_episodes_that_day = 0 and position_that_day = 1
+        ) as is_first_episode_of_admission
+    from apc_episode_positions
 ),
 
 unioned as (
