@@ -109,6 +109,9 @@ def _else() -> dict[str, Any]:
     return {"sql_condition": "ELSE", "label_for_charts": "all other comparisons"}
 
 
+NHS_ONE_DIGIT_TYPO_U = 1e-8
+"""u of the one-digit-typo NHS level (fixed; see `nhs_number_comparison`)."""
+
 NHS_ONE_DIGIT_TYPO_SQL = (
     "(nhs_number_l is null or nhs_number_r is null) and hamming(nhs_digits_l, nhs_digits_r) = 1"
 )
@@ -138,6 +141,13 @@ def nhs_number_comparison() -> dict[str, Any]:
             {
                 "sql_condition": NHS_ONE_DIGIT_TYPO_SQL,
                 "label_for_charts": "one digit different, one fails the check",
+                # random pairs never land here, so u cannot be estimated; two NHS numbers
+                # of different people differ in exactly one of ten digits with chance
+                # about 9e-9 (10 places x 9 digits / 1e10). 1e-8 fixes it there, not at
+                # Splink's 1e-6 for unobserved levels, which left a mistyped number alone
+                # too weak to link a nameless record at scale 1.0
+                "u_probability": NHS_ONE_DIGIT_TYPO_U,
+                "fix_u_probability": True,
             },
             _else(),
         ],
