@@ -33,7 +33,10 @@ Decisions:
   number, holding an LA (csc) record, whose latest LA record predates every record
   of the other group's NHS number, while another NHS number of the component was
   already in use and was last recorded before that one began (replaced by it, not
-  beside it as a twin's is), is not joined to that group. The new NHS number is
+  beside it as a twin's is), is not joined to that group; nor is any group formed
+  whose LA records lie on both sides of such a replacement (a UPN kept through the
+  adoption chains the LA that knew the child before to the LA that knew the child
+  after, before either meets an NHS number). The new NHS number is
   issued at the adoption order, so a record made before it belongs to the identity
   in use then; without the rule a UPN kept through the adoption pulled the LA's
   pre-adoption record to the new identity, away from the health records of the
@@ -214,6 +217,25 @@ class _Eras:
             if n not in numbers
         )
 
+    def boundaries(self, key: int) -> list[Any]:
+        """Days on which an NHS number of the component replaced another (an adoption):
+        the first record of a number that began after another one ended."""
+        comp = self.comp.get(key, -1)
+        first_seen, last_seen = self.first_seen.get(comp, {}), self.last_seen.get(comp, {})
+        return [
+            began
+            for n, began in first_seen.items()
+            if any(m != n and f < began and last_seen[m] <= began for m, f in first_seen.items())
+        ]
+
+    def straddles(self, lo: Any, hi: Any, key: int) -> bool:
+        """True when LA records last seen between `lo` and `hi` lie on both sides of an
+        adoption: the LA that knew the child before and the one that knew the child after
+        hold two identities, which one group cannot."""
+        if lo is None or hi is None or lo == hi:
+            return False
+        return any(lo < began <= hi for began in self.boundaries(key))
+
 
 class _Groups:
     """Union-find whose roots carry the NHS numbers and UPNs of their members."""
@@ -231,6 +253,8 @@ class _Groups:
         self.members: dict[int, frozenset[int]] = {}
         self.forbidden = dict(incompatible)
         self.eras = eras
+        # earliest and latest last-record dates of each group's LA records
+        self.first: dict[int, Any] = dict(eras.last_date) if eras else {}
         self.last: dict[int, Any] = dict(eras.last_date) if eras else {}
 
     def find(self, node: int) -> int:
@@ -258,9 +282,13 @@ class _Groups:
         if not forbidden_a.isdisjoint(members_b) or not forbidden_b.isdisjoint(members_a):
             return False
         last_a, last_b = self.last.get(ra), self.last.get(rb)
+        firsts = [d for d in (self.first.get(ra), self.first.get(rb)) if d is not None]
+        lasts = [d for d in (last_a, last_b) if d is not None]
+        first, last = (min(firsts), max(lasts)) if lasts else (None, None)
         if self.eras is not None and (
             (not nhs_b and self.eras.predates(nhs_a, last_b, a))
             or (not nhs_a and self.eras.predates(nhs_b, last_a, a))
+            or self.eras.straddles(first, last, a)
         ):
             return False
         root, child = (ra, rb) if ra < rb else (rb, ra)
@@ -269,8 +297,7 @@ class _Groups:
         self.upn[root] = upn_a | upn_b
         self.members[root] = members_a | members_b
         self.forbidden[root] = forbidden_a | forbidden_b
-        dates = [d for d in (last_a, last_b) if d is not None]
-        self.last[root] = max(dates) if dates else None
+        self.first[root], self.last[root] = first, last
         return True
 
 

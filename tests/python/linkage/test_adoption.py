@@ -71,12 +71,24 @@ RECORDS = {
         "new",
         {"nhs_number": NEW_NHS, "postcode": "W8 5ZX", "record_date": "2020-04-18"},
     ),
-    # another LA, after the adoption: new name and NHS number, the school's UPN kept
+    # an LA that knew the child after the adoption, recording the school's UPN (kept
+    # through the adoption) but no NHS number: the UPN chains it to the first LA's
+    # record before either meets an NHS number
+    ("csc", "E09000013", "C-NEW2"): (
+        "new",
+        {
+            "upn": UPN,
+            "forename": "Leah",
+            "surname": "Wright",
+            "postcode": "NW10 9AA",
+            "record_date": "2021-03-02",
+        },
+    ),
+    # another LA, after the adoption: new name and NHS number
     ("csc", "E09000005", "C-NEW"): (
         "new",
         {
             "nhs_number": NEW_NHS,
-            "upn": UPN,
             "forename": "Leah",
             "surname": "Wright",
             "postcode": "NW10 9AA",
@@ -118,3 +130,11 @@ def test_without_the_rule_the_upn_pulls_the_la_record_to_the_new_identity(
     monkeypatch.setattr(cluster, "_eras", lambda ids: None)
     found = _person_ids(tmp_path, fast_params, key_file)
     assert len(found["old"]) == 2, "expected the LA record to leave the old identity"
+
+
+def test_without_the_era_check_the_two_las_records_chain_together(
+    tmp_path, fast_params, key_file, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(cluster._Eras, "straddles", lambda self, lo, hi, key: False)
+    found = _person_ids(tmp_path, fast_params, key_file)
+    assert len(found["old"]) == 2, "expected the first LA's record to follow the second's"
