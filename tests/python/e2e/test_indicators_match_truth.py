@@ -16,11 +16,15 @@ Two tiers, because the two kinds of indicator fail for different reasons:
   `cla_same_placement_2yrs_pct` is compared from 2018: the returns start in 2016, so
   the 2.5-years-in-care cohort cannot be seen in an LA's first two years
   (`periods_of_care.is_left_censored`).
-- Linked health indicators also carry linkage error (a missed link loses a contact):
-  pooled over all LAs and years they must agree within 1 percentage point (shares) or
-  3% (rates). They are compared on the scale-0.1 `mid_scale_pipeline`: at the tiny
-  scale one child whose only mental health record cannot be linked (no NHS number, no
-  postcode) moves the pooled share by almost 3 points.
+- Linked health indicators also carry linkage error (a missed link loses a contact).
+  They are compared on the scale-0.1 `mid_scale_pipeline` (at the tiny scale one child
+  whose only mental health record cannot be linked moves the pooled share by almost 3
+  points): in every LA and year within the issue's tolerances, a row also passing when
+  its numerator is within one event or child of truth (a looked-after child's emergency
+  admissions are a handful per LA-year at 0.1), and pooled within 1 percentage point
+  (shares) or 1% (rates). Pointed at a scale-1.0 run (CYPLINK_RQ4_WAREHOUSE,
+  CYPLINK_RQ4_TRUTH) the same tests check issue 6's scale-1.0 target; at 1.0 seed 42
+  every row is within tolerance without the allowance (docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -62,6 +66,23 @@ def test_dfe_rule_indicators_agree_in_every_la_and_year(comparison) -> None:
     )
 
 
+@pytest.mark.parametrize("indicator_id", sorted(LINKED_INDICATORS))
+def test_linked_health_indicators_agree_in_every_la_and_year(
+    mid_scale_comparison, indicator_id: str
+) -> None:
+    rows = [
+        row
+        for row in mid_scale_comparison
+        if row.indicator_id == indicator_id and row.truth_value is not None
+    ]
+    assert rows
+    disagreements = [row for row in rows if not row.agrees(small_number_allowance=True)]
+    shown = "\n".join(str(row) for row in disagreements[:25])
+    assert not disagreements, (
+        f"{len(disagreements)} of {len(rows)} LA-years disagree with truth:\n{shown}"
+    )
+
+
 # The looked-after children's A&E and emergency admission rates were once about 12% low
 # here, from a generator bug and from post-adoption events the truth counted; both are
 # fixed (docs/linkage.md). Per LA-year at scale 1.0 see docs/indicators.md.
@@ -83,4 +104,4 @@ def test_linked_health_indicators_agree_pooled(mid_scale_comparison, indicator_i
     if indicator_id.endswith("_pct"):
         assert abs(100 * built_value - 100 * truth_value) <= 1.0
     else:
-        assert built_value == pytest.approx(truth_value, rel=0.03)
+        assert built_value == pytest.approx(truth_value, rel=0.01)
