@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from linkage.model_settings import LinkageParameters
+
 FORENAMES_M = [
     "oliver",
     "muhammad",
@@ -407,3 +409,26 @@ def read_person_key(warehouse: Path) -> dict[tuple[str, str, str], str]:
     finally:
         con.close()
     return {(row[0], row[1], row[2]): row[3] for row in rows}
+
+
+def link_labelled_records(
+    tmp_path: Path,
+    params: LinkageParameters,
+    key_file: Path,
+    records: dict[tuple[str, str, str], tuple[str, dict[str, str]]],
+) -> dict[str, set[str]]:
+    """Link a 120-person population (5 twin pairs) plus `records`, each a record key
+    mapped to (label, identifier row); return the person_ids each label's records got."""
+    from linkage.pipeline import run_link
+
+    landing = tmp_path / "landing"
+    write_landing(make_people(120, twins=5), landing)
+    for (source, provider, record_id), (_label, row) in records.items():
+        append_identifier_rows(landing, source, provider, [{"source_record_id": record_id, **row}])
+    warehouse = tmp_path / "wh.duckdb"
+    run_link(landing, warehouse, key_file, params=params, show_progress=False)
+    ids = read_person_key(warehouse)
+    found: dict[str, set[str]] = {}
+    for key, (label, _row) in records.items():
+        found.setdefault(label, set()).add(ids[key])
+    return found

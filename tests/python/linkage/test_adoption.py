@@ -13,10 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from linkage_fixtures import append_identifier_rows, make_people, read_person_key, write_landing
+from linkage_fixtures import link_labelled_records
 
 from linkage import cluster
-from linkage.pipeline import run_link
 
 OLD_NHS, NEW_NHS, UPN = "4015314557", "5423932645", "H207200813056"
 RECORDS = {
@@ -98,23 +97,12 @@ RECORDS = {
 }
 
 
-def _append(landing: Path) -> None:
-    for (source, provider, record_id), (_identity, row) in RECORDS.items():
-        values = {"source_record_id": record_id, "dob": "2009-04-09", "sex": "F", **row}
-        append_identifier_rows(landing, source, provider, [values])
-
-
 def _person_ids(tmp_path: Path, fast_params, key_file) -> dict[str, set[str]]:
-    landing = tmp_path / "landing"
-    write_landing(make_people(120, twins=5), landing)
-    _append(landing)
-    warehouse = tmp_path / "wh.duckdb"
-    run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
-    ids = read_person_key(warehouse)
-    found: dict[str, set[str]] = {"old": set(), "new": set(), "school": set()}
-    for key, (identity, _row) in RECORDS.items():
-        found[identity].add(ids[key])
-    return found
+    records = {
+        key: (identity, {"dob": "2009-04-09", "sex": "F", **row})
+        for key, (identity, row) in RECORDS.items()
+    }
+    return link_labelled_records(tmp_path, fast_params, key_file, records)
 
 
 def test_records_before_adoption_stay_with_the_old_identity(tmp_path, fast_params, key_file):

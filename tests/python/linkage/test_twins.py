@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from linkage_fixtures import append_identifier_rows, make_people, read_person_key, write_landing
-
-from linkage.pipeline import run_link
+from linkage_fixtures import link_labelled_records
 
 TWINS = {
     # source, provider, record id, twin, row
@@ -34,26 +30,18 @@ COMMON = {
 }
 
 
-def _append_twins(landing: Path) -> None:
-    for (source, provider, record_id), (_twin, row) in TWINS.items():
+def _twin_rows() -> dict[tuple[str, str, str], tuple[str, dict[str, str]]]:
+    rows = {}
+    for key, (twin, row) in TWINS.items():
         values = {**COMMON, **row}
-        if source in ("sus", "mhsds"):
+        if key[0] in ("sus", "mhsds"):
             values.pop("surname")
-        append_identifier_rows(
-            landing, source, provider, [{"source_record_id": record_id, **values}]
-        )
+        rows[key] = (twin, values)
+    return rows
 
 
 def test_twins_stay_apart(tmp_path, fast_params, key_file):
-    landing = tmp_path / "landing"
-    write_landing(make_people(120, twins=5), landing)
-    _append_twins(landing)
-    warehouse = tmp_path / "wh.duckdb"
-    run_link(landing, warehouse, key_file, params=fast_params, show_progress=False)
-    ids = read_person_key(warehouse)
-    twin_ids = {"A": set(), "B": set()}
-    for key, (twin, _row) in TWINS.items():
-        twin_ids[twin].add(ids[key])
+    twin_ids = link_labelled_records(tmp_path, fast_params, key_file, _twin_rows())
     assert len(twin_ids["A"]) == 1, "twin A's records are split"
     assert len(twin_ids["B"]) == 1, "twin B's records are split"
     assert twin_ids["A"].isdisjoint(twin_ids["B"]), "twins were linked together"
