@@ -36,11 +36,11 @@ Decisions:
   beside it as a twin's is), is not joined to that group; nor is any group formed
   whose LA records lie on both sides of such a replacement (a UPN kept through the
   adoption chains the LA that knew the child before to the LA that knew the child
-  after, before either meets an NHS number). The new NHS number is
-  issued at the adoption order, so a record made before it belongs to the identity
-  in use then; without the rule a UPN kept through the adoption pulled the LA's
-  pre-adoption record to the new identity, away from the health records of the
-  child's time in care (issue 6).
+  after, before either meets an NHS number). The new NHS number is issued at the
+  adoption order, so a record made before it belongs to the identity in use then;
+  without the rule a UPN kept through the adoption pulled the LA's pre-adoption
+  record to the new identity, away from the health records of the child's time in
+  care (issue 6).
 - Each record's `match_probability` is its strongest edge inside its final
   cluster, and `link_method` is that edge's kind: `deterministic_nhs`,
   `deterministic_upn`, `probabilistic`, or `unlinked` for a cluster of one.
@@ -319,10 +319,9 @@ def _resolve_conflicts(
     return {int(k): groups.find(int(k)) for k in ids.key_id}, rejected
 
 
-def _eras(ids: pd.DataFrame) -> _Eras | None:
-    """First record date of each NHS number per component, last record date per key."""
-    if "comp" not in ids:
-        return None
+def _eras(ids: pd.DataFrame) -> _Eras:
+    """First and last record dates of each NHS number per conflicted component, and the
+    last record date of each LA key (`ids`: KEY_IDENTIFIERS_SQL)."""
     first_seen: dict[int, dict[str, Any]] = {}
     last_seen: dict[int, dict[str, Any]] = {}
     for comp, numbers, first, last in zip(
