@@ -55,6 +55,14 @@ def typo(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
     return np.where(length > 2, res, s).astype(object)
 
 
+def adoption_days(n_persons: int, adoptions: pd.DataFrame) -> np.ndarray:
+    """Day each of `n_persons` people was adopted (`adoptions`: pid, day); NEVER for the
+    others, so `day >= adoption_days(...)[pid]` is the post-adoption identity."""
+    days = np.full(n_persons, int(NEVER), np.int64)
+    days[adoptions["pid"].to_numpy()] = adoptions["day"].to_numpy()
+    return days
+
+
 def person_view(
     persons: pd.DataFrame, pid: np.ndarray, when: np.ndarray, adoption: pd.DataFrame
 ) -> pd.DataFrame:
@@ -65,9 +73,8 @@ def person_view(
     sentinel counted as "after adoption" for children never adopted, so their record got
     a second NHS number, no surname and a blank record date (issue 6).
     """
-    adopted_day = np.full(len(persons), int(NEVER), np.int64)
+    adopted_day = adoption_days(len(persons), adoption)
     new_surname = np.full(len(persons), None, object)
-    adopted_day[adoption["pid"].to_numpy()] = adoption["day"].to_numpy()
     new_surname[adoption["pid"].to_numpy()] = adoption["surname"].to_numpy()
     when = np.minimum(np.asarray(when, np.int64), int(LAST_DAY))
     after = (adopted_day[pid] != int(NEVER)) & (when >= adopted_day[pid])

@@ -23,6 +23,7 @@ import pandas as pd
 
 from synthetic.areas import AREAS
 from synthetic.calendar import add_years, collection_year, year_end, year_start
+from synthetic.identifiers import adoption_days
 from synthetic.population import la_at, resident_mask
 
 LA_CODES = np.array([a.code for a in AREAS], dtype=object)
@@ -91,8 +92,7 @@ def expected_indicators(w: dict, years: range) -> pd.DataFrame:
     apc = apc[apc["emergency"]]
     apc_cy = collection_year(apc["admidate"].to_numpy())
     # events under the pre-adoption identity (all of a child's events if never adopted)
-    adopted_day = np.full(len(persons), np.iinfo(np.int64).max, np.int64)
-    adopted_day[w["adoptions"]["pid"].to_numpy()] = w["adoptions"]["day"].to_numpy()
+    adopted_day = adoption_days(len(persons), w["adoptions"])
     # an MHSDS Person_ID is fixed by the referral, so a contact is under the old identity
     # when its referral came before the adoption (ref_id indexes w["refs"])
     att_ref_day = w["refs"]["ref"].to_numpy()[att["ref_id"].to_numpy()]

@@ -9,7 +9,7 @@ import pandas as pd
 from synthetic.areas import AREAS
 from synthetic.arrays import MISSING
 from synthetic.calendar import NEVER, day
-from synthetic.identifiers import inject_errors, person_view
+from synthetic.identifiers import adoption_days, inject_errors, person_view
 from synthetic.params import Params
 from synthetic.population import la_at, lsoa_of, postcode_at
 from synthetic.rng import component_rng
@@ -116,9 +116,7 @@ def assign_health_ids(
 ) -> dict[str, pd.DataFrame]:
     """Add sus_id / patient_id / person_id columns to event tables; return key tables."""
     rng = component_rng(p.seed, "ids.health")
-    n = len(persons)
-    adopted_day = np.full(n, int(NEVER), np.int64)
-    adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
+    adopted_day = adoption_days(len(persons), adopt)
     keys = {}
     for source, tabs in (("sus", ("apc", "op", "ecds")), ("mhsds", ("refs",))):
         frames = []
@@ -128,7 +126,8 @@ def assign_health_ids(
             ver = (df[dcol].to_numpy() >= adopted_day[df["pid"].to_numpy()]).astype(np.int8)
             df["ver"] = ver
             frames.append(df[["pid", "ver", dcol]].rename(columns={dcol: "day"}))
-        allk = pd.concat(frames).groupby(["pid", "ver"], as_index=False)["day"].min()
+        source_events = pd.concat(frames)
+        allk = source_events.groupby(["pid", "ver"], as_index=False)["day"].min()
         if source == "sus":
             tok = unique_tokens(rng, len(allk), 15)
             allk["key"] = np.char.add("9", tok.astype(str)).astype(object)
@@ -136,7 +135,7 @@ def assign_health_ids(
             tok = unique_tokens(rng, len(allk), 10)
             allk["key"] = np.char.add("MHP", tok.astype(str)).astype(object)
         keys[source] = pd.concat(
-            [allk, address_change_rows(allk, pd.concat(frames), persons)], ignore_index=True
+            [allk, address_change_rows(allk, source_events, persons)], ignore_index=True
         )
         for t in tabs:
             df = events[t]
@@ -225,14 +224,12 @@ def gp_registrations(
     """GP registrations (patients.csv rows), and the events with the patient_id active at
     each event (events of a child with no registration then are dropped)."""
     rng = component_rng(p.seed, "ids.gp")
-    n = len(persons)
     reg = persons["gp_registered"].to_numpy() & (hi > lo)
     pid = np.flatnonzero(reg)
     born = np.maximum(persons["dob"].to_numpy()[pid], persons["arrive"].to_numpy()[pid])
     start = born.astype(np.int64) + rng.integers(5, 42, len(pid))
     end = np.where(hi[pid] > LAST_DAY, NEVER, hi[pid])
-    adopted_day = np.full(n, int(NEVER), np.int64)
-    adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
+    adopted_day = adoption_days(len(persons), adopt)
     ad = adopted_day[pid]
     split = (ad > start) & (ad < np.minimum(end, LAST_DAY))
     base = pd.DataFrame({"pid": pid, "ver": 0, "start": start, "end": np.where(split, ad, end)})
@@ -311,8 +308,7 @@ def identifier_records(
     # csc: first and (often) last involvement
     c = w["csc_ids"]
     two = (c["last"].to_numpy() > c["first"].to_numpy()) & (rng.random(len(c)) < 0.5)
-    adopted_day = np.full(len(persons), int(NEVER), np.int64)
-    adopted_day[adopt["pid"].to_numpy()] = adopt["day"].to_numpy()
+    adopted_day = adoption_days(len(persons), adopt)
     for sel, col in ((np.ones(len(c), bool), "first"), (two, "last")):
         cc = c[sel]
         when = csc_identity_day(
