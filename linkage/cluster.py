@@ -194,6 +194,9 @@ class _Eras:
     last_date: dict[int, Any]
     first_seen: dict[int, dict[str, Any]]
     last_seen: dict[int, dict[str, Any]]
+    replaced_on: dict[int, list[Any]]
+    """Per component, the days on which an NHS number replaced another (an adoption):
+    the first record of a number that began after another one ended."""
 
     def predates(self, numbers: frozenset[str], last: Any, key: int) -> bool:
         """True when records last seen on `last` come before every record of `numbers`,
@@ -217,24 +220,14 @@ class _Eras:
             if n not in numbers
         )
 
-    def boundaries(self, key: int) -> list[Any]:
-        """Days on which an NHS number of the component replaced another (an adoption):
-        the first record of a number that began after another one ended."""
-        comp = self.comp.get(key, -1)
-        first_seen, last_seen = self.first_seen.get(comp, {}), self.last_seen.get(comp, {})
-        return [
-            began
-            for n, began in first_seen.items()
-            if any(m != n and f < began and last_seen[m] <= began for m, f in first_seen.items())
-        ]
-
     def straddles(self, lo: Any, hi: Any, key: int) -> bool:
         """True when LA records last seen between `lo` and `hi` lie on both sides of an
         adoption: the LA that knew the child before and the one that knew the child after
         hold two identities, which one group cannot."""
         if lo is None or hi is None or lo == hi:
             return False
-        return any(lo < began <= hi for began in self.boundaries(key))
+        replaced_on = self.replaced_on.get(self.comp.get(key, -1), [])
+        return any(lo < began <= hi for began in replaced_on)
 
 
 class _Groups:
@@ -343,7 +336,22 @@ def _eras(ids: pd.DataFrame) -> _Eras:
         },
         first_seen=first_seen,
         last_seen=last_seen,
+        replaced_on={
+            comp: _replacement_days(firsts, last_seen[comp]) for comp, firsts in first_seen.items()
+        },
     )
+
+
+def _replacement_days(first_seen: dict[str, Any], last_seen: dict[str, Any]) -> list[Any]:
+    """First record days of the NHS numbers that began after another number ended."""
+    return [
+        began
+        for number, began in first_seen.items()
+        if any(
+            other != number and first < began and last_seen[other] <= began
+            for other, first in first_seen.items()
+        )
+    ]
 
 
 def _variant_names(con: duckdb.DuckDBPyConnection) -> None:
