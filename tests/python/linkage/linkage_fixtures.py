@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from linkage.model_settings import LinkageParameters
+from linkage.reader import ALL_COLUMNS
 
 FORENAMES_M = [
     "oliver",
@@ -131,18 +132,9 @@ DISTRICTS = ["UB1", "UB2", "UB3", "W3", "W5", "W7", "W13", "HA0", "HA9", "NW10",
 LAS = ["E09000009", "E09000017"]
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
-# the columns of an identifier extract (landing contract, identifiers/<source>/<provider>)
-IDENTIFIER_COLUMNS = [
-    "source_record_id",
-    "nhs_number",
-    "upn",
-    "forename",
-    "surname",
-    "dob",
-    "sex",
-    "postcode",
-    "record_date",
-]
+# the columns of an identifier extract (landing contract, identifiers/<source>/<provider>),
+# as the reader under test declares them
+IDENTIFIER_COLUMNS = list(ALL_COLUMNS)
 
 
 def nhs_check_digit(nine: str) -> int | None:
