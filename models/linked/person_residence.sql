@@ -4,13 +4,13 @@
     registration start (registered LA of residence), school census day (LA of
     the return), admitted patient care (HES LA of residence), CIN referral and
     903 episode start (the LA working with the child), and the identifier rows
-    whose postcode the linkage step placed in an LA (stg_linkage__residence_observations).
-    A recorded postcode may be stale (the previous address kept), never ahead
-    of time, so identifier postcodes count only where they show an LA earlier
-    than any content record does (the first such row): they date a move, they
-    cannot move a child back.
-    Observations are ordered by date; a spell runs from an observation to the
-    next observation in a different LA. When every GP registration of the person has ended, the last
+    whose postcode the linkage step placed in an LA
+    (stg_linkage__residence_observations). A recorded postcode may be stale (the
+    previous address kept), never ahead of time, so identifier postcodes count
+    only where they show an LA earlier than any content record does (the first
+    such row): they date a move, they cannot move a child back. Observations are
+    ordered by date; a spell runs from an observation to the next observation in
+    a different LA. When every GP registration of the person has ended, the last
     end date is an exit (la_code null: not resident). The first spell also
     covers earlier dates (`is_first_spell`). See cyplink__linked_residence.
 #}
